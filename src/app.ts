@@ -1,0 +1,26 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { conductorOneWebhook, type C1WebhookDeps } from './http/conductorone-webhook.ts';
+import { installErrorHandler } from './http/error-handler.ts';
+import { healthRoutes } from './http/health.ts';
+
+export interface AppDeps {
+  logger: Logger;
+  bodyLimitBytes: number;
+  c1: C1WebhookDeps;
+}
+
+/** Builds the HTTP app; it never listens, so tests drive it with `inject` and entry points decide where it serves. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimitBytes,
+    // C1 waits 30 s per attempt; answer (even 503) well before that.
+    requestTimeout: 25_000,
+    return503OnClosing: true,
+  });
+  installErrorHandler(app);
+  await app.register(healthRoutes);
+  await app.register(conductorOneWebhook(deps.c1));
+  return app;
+}

@@ -1,0 +1,12 @@
+import { createHash } from 'node:crypto';
+
+/** Every key the bridge writes lives under the configured prefix, so several bridges (or tests) can share a Redis. */
+export function redisKeys(prefix: string) {
+  return {
+    replay: (jti: string) => `${prefix}:jti:${createHash('sha256').update(jti).digest('base64url')}`,
+    record: (taskId: string, stepId: string) => `${prefix}:task:${encodeURIComponent(taskId)}:${encodeURIComponent(stepId)}`,
+    history: (taskId: string, stepId: string) => `${prefix}:task:${encodeURIComponent(taskId)}:${encodeURIComponent(stepId)}:history`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;
