@@ -72,3 +72,15 @@ export function compileTemplate(source: string): CompiledTemplate {
     render: (request) => String(engine.renderSync(parsed, templateScope(request))).trim(),
   };
 }
+
+const compiled = new Map<string, CompiledTemplate>();
+
+/** Renders a template source, compiling each distinct source once. */
+export function renderTemplate(source: string, request: ProvisioningRequest): string {
+  let template = compiled.get(source);
+  if (template === undefined) {
+    template = compileTemplate(source);
+    compiled.set(source, template);
+  }
+  return template.render(request);
+}

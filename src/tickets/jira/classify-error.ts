@@ -1,0 +1,47 @@
+import { isApiError, isNetworkError, isRateLimitError, isServerError } from 'jira.js/core';
+import { TicketSystemError } from '../ticket-error.ts';
+
+/** Jira's own words for a refusal: `errorMessages` and the per-field `errors` of its ErrorCollection. */
+function jiraMessage(body: unknown): string {
+  if (body === null || typeof body !== 'object') return typeof body === 'string' ? body.slice(0, 500) : '';
+  const collection = body as { errorMessages?: unknown; errors?: unknown };
+  const messages = Array.isArray(collection.errorMessages) ? collection.errorMessages.map(String) : [];
+  const fields =
+    collection.errors !== null && typeof collection.errors === 'object'
+      ? Object.entries(collection.errors as Record<string, unknown>).map(([field, message]) => `${field}: ${String(message)}`)
+      : [];
+  return [...messages, ...fields].join('; ');
+}
+
+/** Sorts a failed Jira call into retry-with-backoff, retry-after-advice, or stop (contract §5; issue: 4xx stop). */
+export function classifyJiraError(error: unknown, action: string): TicketSystemError {
+  const what = `Jira ${action}`;
+  if (isRateLimitError(error)) {
+    const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
+    return new TicketSystemError({
+      system: 'jira',
+      code: 'ticket_system_rate_limited',
+      message: `${what}: rate limited (429)`,
+      status: 429,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      cause: error,
+    });
+  }
+  if (isServerError(error)) {
+    return new TicketSystemError({ system: 'jira', code: 'ticket_system_unavailable', message: `${what}: Jira answered ${error.status.toString()}`, status: error.status, cause: error });
+  }
+  if (isNetworkError(error)) {
+    return new TicketSystemError({ system: 'jira', code: 'ticket_system_unavailable', message: `${what}: Jira did not answer (${(error as Error).message})`, cause: error });
+  }
+  if (isApiError(error)) {
+    const detail = jiraMessage(error.body);
+    return new TicketSystemError({
+      system: 'jira',
+      code: 'ticket_system_rejected',
+      message: `${what}: Jira refused with ${error.status.toString()}${detail === '' ? '' : `: ${detail}`}`,
+      status: error.status,
+      cause: error,
+    });
+  }
+  return new TicketSystemError({ system: 'jira', code: 'ticket_system_unavailable', message: `${what}: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+}

@@ -1,0 +1,125 @@
+import { createCloudClient } from 'jira.js';
+import { createClient, type SchemaMismatchBehavior } from 'jira.js/core';
+import type { BridgeConfig } from '../../config/schema.ts';
+import type { ChosenRoute } from '../../domain/routing.ts';
+import { DEFAULT_DESCRIPTION, DEFAULT_SUMMARY, renderTemplate } from '../../domain/templates.ts';
+import type { CreateTicketInput, TicketRef, TicketStatus, TicketSystem } from '../ticket-system.ts';
+import { TicketSystemError } from '../ticket-error.ts';
+import { textToAdf } from './adf.ts';
+import { classifyJiraError } from './classify-error.ts';
+import { jiraOutcome } from './jira-outcome.ts';
+
+type JiraConfig = NonNullable<BridgeConfig['jira']>;
+
+/** The issue property that ties an issue to its C1 task step (contract §5). */
+export const JIRA_PROPERTY_KEY = 'c1-ticket-bridge';
+
+export function taskLabel(taskId: string): string {
+  // Jira labels may not contain spaces.
+  return `c1-task-${taskId.replace(/\s+/g, '_')}`;
+}
+
+export interface JiraTicketsOptions {
+  config: JiraConfig;
+  /** What to do when Jira's answer does not match jira.js's schema (tests: throw; production: log). */
+  onSchemaMismatch?: SchemaMismatchBehavior;
+}
+
+function requireRoute(route: ChosenRoute) {
+  const target = route.target.jira;
+  if (target === undefined) throw new Error(`route ${route.name} has no jira target`);
+  return target;
+}
+
+/** Jira Cloud behind the TicketSystem interface, through jira.js (REST v3, descriptions in ADF). */
+export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
+  const { config } = options;
+  const auth =
+    config.token !== undefined
+      ? ({ type: 'bearer', token: config.token } as const)
+      : ({ type: 'basic', email: config.email ?? '', apiToken: config.apiToken ?? '' } as const);
+  // One attempt per call: retries belong to the job, which honours Retry-After and the configured backoff.
+  const client = createClient({ host: config.baseUrl, auth, retry: { maxAttempts: 1 }, onSchemaMismatch: options.onSchemaMismatch ?? 'warn' });
+  const jira = createCloudClient(client);
+  const browseUrl = (key: string) => `${config.baseUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}`;
+  const ref = (issue: { id: string; key: string }, project: string): TicketRef => ({
+    system: 'jira',
+    key: issue.key,
+    id: issue.id,
+    url: browseUrl(issue.key),
+    container: project,
+  });
+
+  return {
+    name: 'jira',
+
+    async create({ request, route }: CreateTicketInput) {
+      const target = requireRoute(route);
+      const summary = renderTemplate(target.summary ?? DEFAULT_SUMMARY, request).replace(/\s+/g, ' ').slice(0, 255);
+      const description = renderTemplate(target.description ?? DEFAULT_DESCRIPTION, request);
+      const labels = [...new Set([...target.labels, taskLabel(request.taskId)])];
+      try {
+        const created = await jira.issues.createIssue({
+          fields: {
+            ...target.fields,
+            project: { key: target.project },
+            issuetype: { name: target.issueType },
+            summary,
+            description: textToAdf(description),
+            labels,
+          },
+          properties: [{ key: JIRA_PROPERTY_KEY, value: { taskId: request.taskId, stepId: request.stepId, kind: request.kind } }],
+        });
+        if (created.key === undefined || created.id === undefined) {
+          throw new TicketSystemError({ system: 'jira', code: 'ticket_system_invalid_answer', message: 'Jira create issue: the answer has no key' });
+        }
+        return ref({ id: created.id, key: created.key }, target.project);
+      } catch (error) {
+        if (error instanceof TicketSystemError) throw error;
+        throw classifyJiraError(error, 'create issue');
+      }
+    },
+
+    async findByTask(taskId, stepId, route) {
+      const target = requireRoute(route);
+      try {
+        const result = await jira.issueSearch.searchAndReconsileIssuesUsingJql({
+          jql: `labels = "${taskLabel(taskId)}" ORDER BY created ASC`,
+          fields: ['project'],
+          properties: [JIRA_PROPERTY_KEY],
+          maxResults: 50,
+        });
+        for (const issue of result.issues ?? []) {
+          const property = (issue.properties as Record<string, { stepId?: unknown } | undefined> | undefined)?.[JIRA_PROPERTY_KEY];
+          if (issue.key !== undefined && issue.id !== undefined && property?.stepId === stepId) {
+            return ref({ id: issue.id, key: issue.key }, target.project);
+          }
+        }
+        return undefined;
+      } catch (error) {
+        throw classifyJiraError(error, 'search by task label');
+      }
+    },
+
+    async getStatus(ticket): Promise<TicketStatus> {
+      try {
+        const issue = await jira.issues.getIssue({ issueIdOrKey: ticket.key, fields: ['status', 'resolution'] });
+        const fields = issue.fields as { status?: { name?: string; statusCategory?: { key?: string } }; resolution?: { name?: string } | null } | undefined;
+        return jiraOutcome(
+          { status: fields?.status?.name ?? '', statusCategory: fields?.status?.statusCategory?.key ?? '', resolution: fields?.resolution?.name },
+          config.erroredResolutions,
+        );
+      } catch (error) {
+        throw classifyJiraError(error, `get issue ${ticket.key}`);
+      }
+    },
+
+    async comment(ticket, text) {
+      try {
+        await jira.issueComments.addComment({ issueIdOrKey: ticket.key, body: { ...textToAdf(text) } });
+      } catch (error) {
+        throw classifyJiraError(error, `comment on ${ticket.key}`);
+      }
+    },
+  };
+}

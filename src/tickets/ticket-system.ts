@@ -1,0 +1,46 @@
+import type { ChosenRoute } from '../domain/routing.ts';
+import type { ProvisioningRequest } from '../domain/provisioning-request.ts';
+
+export type SystemName = 'jira' | 'servicenow';
+
+/** Where a ticket lives: enough to find it again and to show a person. */
+export interface TicketRef {
+  system: SystemName;
+  /** Jira issue key (`OPS-12`) or ServiceNow record number (`SCTASK0010001`). */
+  key: string;
+  /** Jira issue id or ServiceNow sys_id. */
+  id: string;
+  /** Where a person opens it. */
+  url: string;
+  /** ServiceNow table; Jira project key. */
+  container: string;
+}
+
+export type Outcome = 'complete' | 'errored';
+
+export interface TicketStatus {
+  /** The ticket reached a final state and the outcome is known. */
+  final: boolean;
+  outcome?: Outcome;
+  /** Human words for the state, e.g. `Done` or `Closed Incomplete`. */
+  status: string;
+  resolution?: string;
+}
+
+export interface CreateTicketInput {
+  request: ProvisioningRequest;
+  route: ChosenRoute;
+}
+
+/**
+ * What the bridge needs from a service desk. Every method throws TicketSystemError on failure, classified as
+ * retryable (429, 5xx, network: the job backs off) or permanent (other 4xx: the job fails visibly).
+ */
+export interface TicketSystem {
+  readonly name: SystemName;
+  create(input: CreateTicketInput): Promise<TicketRef>;
+  /** The ticket opened earlier for this task step, found in the desk itself (crash recovery), if any. */
+  findByTask(taskId: string, stepId: string, route: ChosenRoute): Promise<TicketRef | undefined>;
+  getStatus(ref: TicketRef): Promise<TicketStatus>;
+  comment(ref: TicketRef, text: string): Promise<void>;
+}

@@ -1,0 +1,225 @@
+/**
+ * A fake Jira Cloud site: the REST v3 endpoints the bridge's adapter uses, plus a way to resolve an issue and build
+ * the webhook Jira would send for it. Wire format from Atlassian's public reference:
+ * - Create issue: POST /rest/api/3/issue → 201 `{id, key, self}`
+ *   (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-post)
+ * - Get issue: GET /rest/api/3/issue/{key}?fields=… → `{id, key, self, fields}`; `fields.status.statusCategory.key`
+ *   is `new` | `indeterminate` | `done`; `fields.resolution` is `null` or `{id, name, …}` (same group, issue-get).
+ * - Add comment: POST /rest/api/3/issue/{key}/comment with an ADF `body` → 201 Comment
+ *   (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comments/)
+ * - Search: GET|POST /rest/api/3/search/jql → `{issues, nextPageToken?, isLast}`; `properties` asks for issue properties
+ *   (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/)
+ * - Errors: `{errorMessages: [], errors: {field: message}}` (ErrorCollection); 429 with `Retry-After` seconds
+ *   (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/)
+ * - Webhooks: `{timestamp, webhookEvent: "jira:issue_updated", issue_event_type_name, user, issue, changelog}`,
+ *   header `X-Atlassian-Webhook-Identifier`, signed `X-Hub-Signature: sha256=<hex HMAC of the body>` when a secret is set
+ *   (https://developer.atlassian.com/cloud/jira/platform/webhooks/).
+ * Every answer is also checked by jira.js's own response schemas in the tests (onSchemaMismatch: 'throw').
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { listen, sendJson, type RecordedRequest } from './listen.ts';
+
+export interface FakeIssue {
+  id: string;
+  key: string;
+  fields: Record<string, unknown> & { labels: string[]; summary: string; description: unknown; project: { key: string } };
+  properties: Record<string, unknown>;
+  status: { name: string; category: 'new' | 'indeterminate' | 'done' };
+  resolution: string | null;
+  comments: Array<{ id: string; body: unknown }>;
+}
+
+export type Fault = { status: 429; retryAfterSeconds?: number } | { status: 500 | 502 | 503 } | { status: 400; message: string } | { delayMs: number };
+
+export interface FakeJira {
+  url: string;
+  requests: RecordedRequest[];
+  issues: Map<string, FakeIssue>;
+  /** The next requests matching `match` (method + path prefix) get these faults, in order. */
+  inject(faults: Fault[], match?: { method?: string; pathPrefix?: string }): void;
+  /** Moves an issue to a status; `done` statuses get a resolution. Returns the webhook body Jira would send. */
+  transition(key: string, status: string, category: FakeIssue['status']['category'], resolution?: string | null): Record<string, unknown>;
+  /** Forgets every issue, request and pending fault. */
+  reset(): void;
+  /** Signs a webhook body the way Jira does for a webhook with a secret. */
+  sign(body: string, secret: string): string;
+  close(): Promise<void>;
+}
+
+const STATUS_CATEGORY = {
+  new: { id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' },
+  indeterminate: { id: 4, key: 'indeterminate', colorName: 'yellow', name: 'In Progress' },
+  done: { id: 3, key: 'done', colorName: 'green', name: 'Done' },
+} as const;
+
+export async function startFakeJira(options: { email?: string; apiToken?: string } = {}): Promise<FakeJira> {
+  const email = options.email ?? 'bridge@acme.example';
+  const apiToken = options.apiToken ?? 'jira-api-token';
+  const expectedAuth = `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`;
+  const faults: Array<{ fault: Fault; method?: string; pathPrefix?: string }> = [];
+  let counter = 0;
+  const issues = new Map<string, FakeIssue>();
+  let base = '';
+
+  const issueJson = (issue: FakeIssue, fields?: string[], properties?: string[]) => {
+    const all: Record<string, unknown> = {
+      ...issue.fields,
+      status: {
+        self: `${base}/rest/api/3/status/1`,
+        id: '1',
+        name: issue.status.name,
+        description: '',
+        statusCategory: { self: `${base}/rest/api/3/statuscategory/${STATUS_CATEGORY[issue.status.category].id.toString()}`, ...STATUS_CATEGORY[issue.status.category] },
+      },
+      resolution: issue.resolution === null ? null : { self: `${base}/rest/api/3/resolution/1`, id: '1', name: issue.resolution, description: '' },
+    };
+    const selected = fields === undefined || fields.includes('*all') ? all : Object.fromEntries(Object.entries(all).filter(([name]) => fields.includes(name)));
+    return {
+      expand: '',
+      id: issue.id,
+      key: issue.key,
+      self: `${base}/rest/api/3/issue/${issue.id}`,
+      fields: selected,
+      ...(properties === undefined ? {} : { properties: Object.fromEntries(properties.filter((p) => p in issue.properties).map((p) => [p, issue.properties[p]])) }),
+    };
+  };
+
+  const takeFault = (request: RecordedRequest): Fault | undefined => {
+    const index = faults.findIndex((f) => (f.method === undefined || f.method === request.method) && (f.pathPrefix === undefined || request.path.startsWith(f.pathPrefix)));
+    if (index === -1) return undefined;
+    const [entry] = faults.splice(index, 1);
+    return entry?.fault;
+  };
+
+  const errorCollection = (response: ServerResponse, status: number, messages: string[], errors: Record<string, string> = {}) =>
+    sendJson(response, status, { errorMessages: messages, errors });
+
+  // Array query parameters arrive repeated (`fields=a&fields=b`) or comma-joined (`fields=a,b`); Jira takes both.
+  const list = (params: URLSearchParams, name: string): string[] | undefined =>
+    params.has(name) ? params.getAll(name).flatMap((value) => value.split(',')).filter(Boolean) : undefined;
+
+  const server = await listen(async (request, response) => {
+    fake.requests.push(request);
+    const fault = takeFault(request);
+    if (fault !== undefined) {
+      if ('delayMs' in fault) {
+        await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      } else if (fault.status === 429) {
+        response.setHeader('Retry-After', String(fault.retryAfterSeconds ?? 1));
+        errorCollection(response, 429, ['Rate limit exceeded.']);
+        return;
+      } else if (fault.status === 400) {
+        errorCollection(response, 400, [], { summary: fault.message });
+        return;
+      } else {
+        errorCollection(response, fault.status, ['Internal server error']);
+        return;
+      }
+    }
+    if (request.headers.authorization !== expectedAuth) {
+      errorCollection(response, 401, ['You are not authenticated. Authentication required to perform this operation.']);
+      return;
+    }
+    const url = new URL(request.path, 'http://fake');
+    const path = url.pathname;
+
+    if (request.method === 'POST' && path === '/rest/api/3/issue') {
+      const body = JSON.parse(request.body) as { fields: FakeIssue['fields']; properties?: Array<{ key: string; value: unknown }> };
+      const project = body.fields.project.key;
+      if (typeof body.fields.summary !== 'string' || body.fields.summary === '') {
+        errorCollection(response, 400, [], { summary: 'You must specify a summary of the issue.' });
+        return;
+      }
+      counter += 1;
+      const id = String(10000 + counter);
+      const key = `${project}-${counter.toString()}`;
+      issues.set(key, {
+        id,
+        key,
+        fields: { ...body.fields, labels: body.fields.labels ?? [] },
+        properties: Object.fromEntries((body.properties ?? []).map((p) => [p.key, p.value])),
+        status: { name: 'To Do', category: 'new' },
+        resolution: null,
+        comments: [],
+      });
+      sendJson(response, 201, { id, key, self: `${base}/rest/api/3/issue/${id}` });
+      return;
+    }
+
+    const issueMatch = /^\/rest\/api\/3\/issue\/([^/]+)(\/comment)?$/.exec(path);
+    if (issueMatch?.[1] !== undefined) {
+      const issue = issues.get(decodeURIComponent(issueMatch[1])) ?? [...issues.values()].find((i) => i.id === issueMatch[1]);
+      if (issue === undefined) {
+        errorCollection(response, 404, ['Issue does not exist or you do not have permission to see it.']);
+        return;
+      }
+      if (issueMatch[2] === undefined && request.method === 'GET') {
+        sendJson(response, 200, issueJson(issue, list(url.searchParams, 'fields'), list(url.searchParams, 'properties')));
+        return;
+      }
+      if (issueMatch[2] !== undefined && request.method === 'POST') {
+        const body = JSON.parse(request.body) as { body: unknown };
+        const comment = { id: String(20000 + issue.comments.length + 1), body: body.body };
+        issue.comments.push(comment);
+        const now = new Date().toISOString().replace('Z', '+0000');
+        sendJson(response, 201, { self: `${base}/rest/api/3/issue/${issue.id}/comment/${comment.id}`, id: comment.id, body: comment.body, created: now, updated: now, jsdPublic: true });
+        return;
+      }
+    }
+
+    if (path === '/rest/api/3/search/jql' && (request.method === 'GET' || request.method === 'POST')) {
+      const params =
+        request.method === 'GET'
+          ? { jql: url.searchParams.get('jql') ?? '', fields: list(url.searchParams, 'fields'), properties: list(url.searchParams, 'properties') }
+          : (JSON.parse(request.body) as { jql: string; fields?: string[]; properties?: string[] });
+      // The adapter's only query: labels = "<label>" [ORDER BY …].
+      const label = /labels\s*=\s*"([^"]+)"/.exec(params.jql)?.[1];
+      if (label === undefined) {
+        errorCollection(response, 400, [`The fake understands only labels = "…" queries, got: ${params.jql}`]);
+        return;
+      }
+      const found = [...issues.values()].filter((issue) => issue.fields.labels.includes(label));
+      sendJson(response, 200, { issues: found.map((issue) => issueJson(issue, params.fields ?? [], params.properties)), isLast: true });
+      return;
+    }
+
+    errorCollection(response, 404, [`No fake route for ${request.method} ${path}`]);
+  });
+  base = server.url;
+
+  const fake: FakeJira = {
+    url: server.url,
+    requests: [],
+    issues,
+    inject(list, match = {}) {
+      faults.push(...list.map((fault) => ({ fault, ...match })));
+    },
+    transition(key, status, category, resolution) {
+      const issue = issues.get(key);
+      if (issue === undefined) throw new Error(`no issue ${key}`);
+      const before = issue.status.name;
+      issue.status = { name: status, category };
+      issue.resolution = resolution === undefined ? (category === 'done' ? 'Done' : null) : resolution;
+      return {
+        timestamp: Date.now(),
+        webhookEvent: 'jira:issue_updated',
+        issue_event_type_name: 'issue_generic',
+        user: { accountId: '557058:fake-user', displayName: 'Service Desk Agent', active: true, timeZone: 'UTC' },
+        issue: issueJson(issue),
+        changelog: { id: randomUUID(), items: [{ field: 'status', fieldtype: 'jira', from: '1', fromString: before, to: '2', toString: status }] },
+      };
+    },
+    reset() {
+      issues.clear();
+      fake.requests.length = 0;
+      faults.length = 0;
+      counter = 0;
+    },
+    sign(body, secret) {
+      return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+    },
+    close: () => server.close(),
+  };
+  return fake;
+}
