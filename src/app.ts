@@ -3,11 +3,14 @@ import type { Logger } from 'pino';
 import { conductorOneWebhook, type C1WebhookDeps } from './http/conductorone-webhook.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.ts';
+import { jiraWebhook, type JiraWebhookDeps } from './http/jira-webhook.ts';
 
 export interface AppDeps {
   logger: Logger;
   bodyLimitBytes: number;
   c1: C1WebhookDeps;
+  /** Present when the config has a jira section. */
+  jira?: JiraWebhookDeps;
 }
 
 /** Builds the HTTP app; it never listens, so tests drive it with `inject` and entry points decide where it serves. */
@@ -22,5 +25,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   await app.register(healthRoutes);
   await app.register(conductorOneWebhook(deps.c1));
+  if (deps.jira !== undefined) await app.register(jiraWebhook(deps.jira));
   return app;
 }

@@ -3,7 +3,11 @@ import type { Logger } from 'pino';
 import type { AppDeps } from './app.ts';
 import type { BridgeConfig } from './config/schema.ts';
 import { C1_WEBHOOK_PATH } from './http/conductorone-webhook.ts';
+import type { JobDeps } from './jobs/job-deps.ts';
 import { createQueues, type Queues } from './queue/queues.ts';
+import { startWorkers, type Workers } from './queue/workers.ts';
+import { createJiraTickets } from './tickets/jira/jira-tickets.ts';
+import type { SystemName, TicketSystem } from './tickets/ticket-system.ts';
 import { CorrelationStore } from './store/correlation-store.ts';
 import { redisKeys } from './store/redis-keys.ts';
 import { ReplayStore } from './store/replay-store.ts';
@@ -19,6 +23,10 @@ export interface Deps {
   correlationStore: CorrelationStore;
   replayStore: ReplayStore;
   app: AppDeps;
+  jobs: JobDeps;
+  ticketSystems: Partial<Record<SystemName, TicketSystem>>;
+  /** Starts the job workers in this process (role `worker` or `all`). */
+  startWorkers(): Promise<Workers>;
   close(): Promise<void>;
 }
 
@@ -27,6 +35,8 @@ export interface DepsOverrides {
   /** How soon an unknown `kid` may trigger another JWKS fetch (default 30 s). */
   jwksCooldownMs?: number;
   now?: () => Date;
+  /** What to do when Jira's answers do not match jira.js's schemas (default: log a warning). */
+  jiraSchemaMismatch?: 'throw' | 'warn';
 }
 
 export function webhookEndpointUrl(publicUrl: string, path: string): string {
@@ -65,6 +75,26 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     now,
   });
 
+  const ticketSystems: Partial<Record<SystemName, TicketSystem>> = {};
+  if (config.jira !== undefined) {
+    const log = logger.child({ system: 'jira' });
+    ticketSystems.jira = createJiraTickets({
+      config: config.jira,
+      onSchemaMismatch: overrides.jiraSchemaMismatch === 'throw' ? 'throw' : (report) => log.warn({ report }, 'a Jira answer does not match the expected schema'),
+    });
+  }
+  const jobs: JobDeps = {
+    config,
+    store: correlationStore,
+    queues,
+    ticketSystems,
+    logger,
+    now,
+    fetch: overrides.fetch ?? fetch,
+  };
+  let workers: Workers | undefined;
+  let workerRedis: Redis | undefined;
+
   return {
     config,
     logger,
@@ -72,6 +102,19 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     queues,
     correlationStore,
     replayStore,
+    jobs,
+    ticketSystems,
+    async startWorkers() {
+      // Workers block on Redis: their connection retries forever instead of failing fast like the producer's.
+      workerRedis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+      workerRedis.on('error', (error: Error) => logger.warn({ err: error.message }, 'worker redis connection error'));
+      workers = await startWorkers(jobs, queues, {
+        connection: workerRedis,
+        prefix: config.redis.prefix,
+        reconcileIntervalSeconds: config.reconcile.intervalSeconds,
+      });
+      return workers;
+    },
     app: {
       logger,
       bodyLimitBytes: config.server.bodyLimitBytes,
@@ -84,9 +127,23 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
         tenant: config.conductorone.tenant,
         bodyLimitBytes: config.server.bodyLimitBytes,
       },
+      ...(config.jira === undefined
+        ? {}
+        : {
+            jira: {
+              secrets: config.jira.webhookSecret ?? [],
+              erroredResolutions: config.jira.erroredResolutions,
+              store: correlationStore,
+              queues,
+              now,
+              bodyLimitBytes: config.server.bodyLimitBytes,
+            },
+          }),
     },
     async close() {
+      await workers?.close();
       await queues.close();
+      workerRedis?.disconnect();
       redis.disconnect();
     },
   };

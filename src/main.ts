@@ -18,17 +18,24 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const logger = createLogger({ level: config.logging.level });
+  const role = process.env['BRIDGE_ROLE'] ?? 'all';
+  if (role !== 'api' && role !== 'worker' && role !== 'all') {
+    console.error(`BRIDGE_ROLE must be api, worker or all, not ${JSON.stringify(role)}`);
+    process.exitCode = 1;
+    return;
+  }
+  const logger = createLogger({ level: config.logging.level }).child({ role });
   const deps = await createDeps(config, logger);
-  const app = await buildApp(deps.app);
-  await app.listen({ host: config.server.host, port: config.server.port });
+  const app = role === 'worker' ? undefined : await buildApp(deps.app);
+  if (role !== 'api') await deps.startWorkers();
+  if (app !== undefined) await app.listen({ host: config.server.host, port: config.server.port });
 
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
-    await app.close();
+    await app?.close();
     await deps.close();
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

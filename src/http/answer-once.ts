@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BridgeError, isBridgeError } from '../errors.ts';
 import type { ReplayStore, StoredAnswer } from '../store/replay-store.ts';
+import { redisDown } from './redis-down.ts';
 
 export interface AnswerOnceOptions {
   store: ReplayStore;
@@ -14,12 +15,6 @@ export interface Answer extends StoredAnswer {
   replayed: boolean;
 }
 
-function redisDown(cause: unknown): BridgeError {
-  return new BridgeError('redis_unavailable', 'the queue is unavailable; retry later', {
-    reason: cause instanceof Error ? cause.message : String(cause),
-    cause,
-  });
-}
 
 /**
  * Runs `act` once per token. A resent token (same `jti`) gets the stored answer of the first delivery, so nothing is

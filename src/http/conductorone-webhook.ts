@@ -9,6 +9,7 @@ import type { ReplayStore, StoredAnswer } from '../store/replay-store.ts';
 import type { C1TokenVerifier } from '../verify/c1-token.ts';
 import { answerOnce } from './answer-once.ts';
 import { rawBodyParser } from './raw-body.ts';
+import { redisDown } from './redis-down.ts';
 
 export const C1_WEBHOOK_PATH = '/webhooks/conductorone';
 
@@ -19,12 +20,6 @@ export interface C1WebhookDeps extends AcceptDeps {
   bodyLimitBytes: number;
 }
 
-function redisDown(cause: unknown): BridgeError {
-  return new BridgeError('redis_unavailable', 'the queue is unavailable; retry later', {
-    reason: cause instanceof Error ? cause.message : String(cause),
-    cause,
-  });
-}
 
 /** Verify, parse, enqueue: the one endpoint ConductorOne calls (contract §3–§4). */
 export function conductorOneWebhook(deps: C1WebhookDeps) {

@@ -4,6 +4,8 @@ import type { ProvisioningRequest } from '../domain/provisioning-request.ts';
 /** Every queue the bridge uses, and the payload of its jobs. Payloads carry ids and data, never credentials. */
 export const QUEUE_NAMES = {
   createTicket: 'create-ticket',
+  sendCallback: 'send-callback',
+  reconcile: 'reconcile',
 } as const;
 
 export interface CreateTicketJob {
@@ -12,8 +14,18 @@ export interface CreateTicketJob {
   request: ProvisioningRequest;
 }
 
+/** The outcome is in the correlation record; the job names the step, so duplicates collapse onto one job id. */
+export interface SendCallbackJob {
+  taskId: string;
+  stepId: string;
+}
+
+export type ReconcileJob = Record<string, never>;
+
 export interface JobPayloads {
   [QUEUE_NAMES.createTicket]: CreateTicketJob;
+  [QUEUE_NAMES.sendCallback]: SendCallbackJob;
+  [QUEUE_NAMES.reconcile]: ReconcileJob;
 }
 
 export type QueueName = keyof JobPayloads;
@@ -43,16 +55,26 @@ export function defaultJobOptions(retry: RetryPolicy): DefaultJobOptions {
 
 export interface Queues {
   createTicket: Queue<CreateTicketJob, unknown, 'create-ticket'>;
+  sendCallback: Queue<SendCallbackJob, unknown, 'send-callback'>;
+  reconcile: Queue<ReconcileJob, unknown, 'reconcile'>;
   close(): Promise<void>;
 }
 
 export function createQueues(options: { connection: ConnectionOptions; prefix: string; retry: RetryPolicy }): Queues {
   const common = { connection: options.connection, prefix: options.prefix, defaultJobOptions: defaultJobOptions(options.retry) };
   const createTicket = new Queue<CreateTicketJob, unknown, 'create-ticket'>(QUEUE_NAMES.createTicket, common);
+  const sendCallback = new Queue<SendCallbackJob, unknown, 'send-callback'>(QUEUE_NAMES.sendCallback, common);
+  const reconcile = new Queue<ReconcileJob, unknown, 'reconcile'>(QUEUE_NAMES.reconcile, {
+    ...common,
+    // A reconciliation run that fails is simply the next run's work.
+    defaultJobOptions: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+  });
   return {
     createTicket,
+    sendCallback,
+    reconcile,
     async close() {
-      await createTicket.close();
+      await Promise.all([createTicket.close(), sendCallback.close(), reconcile.close()]);
     },
   };
 }

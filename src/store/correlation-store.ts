@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
+import type { TicketRef } from '../tickets/ticket-system.ts';
 import type { RedisKeys } from './redis-keys.ts';
+import { decodeStep, encodeStep } from './step-id.ts';
 
 /**
  * C1 callback URLs expire after at most 30 days; a record is kept a while longer so a late service-desk event can
@@ -7,7 +9,11 @@ import type { RedisKeys } from './redis-keys.ts';
  */
 export const RECORD_TTL_SECONDS = 45 * 24 * 60 * 60;
 
-export type RecordState = 'received' | 'ticket_created' | 'reported' | 'callback_failed';
+/**
+ * received → ticket_created → outcome_decided → reported | callback_failed. A step that no route accepts goes from
+ * received straight to outcome_decided (errored).
+ */
+export type RecordState = 'received' | 'ticket_created' | 'outcome_decided' | 'reported' | 'callback_failed';
 
 export interface HistoryEntry {
   at: string;
@@ -60,6 +66,17 @@ end
 return {'unchanged', state}
 `;
 
+const DECIDE_OUTCOME = `
+local record, history, open = KEYS[1], KEYS[2], KEYS[3]
+local outcome, comment, at, member = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+if redis.call('EXISTS', record) == 0 then return -1 end
+if redis.call('HSETNX', record, 'outcome', outcome) == 0 then return 0 end
+redis.call('HSET', record, 'state', 'outcome_decided', 'outcomeComment', comment, 'updatedAt', at)
+redis.call('RPUSH', history, cjson.encode({at = at, event = 'outcome_decided', detail = outcome}))
+redis.call('SREM', open, member)
+return 1
+`;
+
 /** Correlation records: what the bridge knows about each provisioning step, keyed by task id + step id. */
 export class CorrelationStore {
   private readonly redis: Redis;
@@ -87,6 +104,78 @@ export class CorrelationStore {
     return { outcome: reply[0], state: reply[1] };
   }
 
+  /** Records the ticket, indexes it by its key and marks the step open for reconciliation. */
+  async markTicketCreated(taskId: string, stepId: string, ticket: TicketRef, at: string): Promise<void> {
+    const record = this.keys.record(taskId, stepId);
+    const history = this.keys.history(taskId, stepId);
+    await this.redis
+      .multi()
+      .hset(record, {
+        state: 'ticket_created',
+        updatedAt: at,
+        ticketSystem: ticket.system,
+        ticketKey: ticket.key,
+        ticketId: ticket.id,
+        ticketUrl: ticket.url,
+        ticketContainer: ticket.container,
+      })
+      .rpush(history, JSON.stringify({ at, event: 'ticket_created', detail: `${ticket.system} ${ticket.key}` }))
+      .set(this.keys.ticket(ticket.system, ticket.key), encodeStep(taskId, stepId), 'EX', RECORD_TTL_SECONDS)
+      .sadd(this.keys.open(), encodeStep(taskId, stepId))
+      .exec();
+  }
+
+  /**
+   * Fixes the step's outcome once: the first caller (service-desk event, reconciliation, or the no-route rule) wins
+   * and gets true; later callers get false and must not report again.
+   */
+  async decideOutcome(taskId: string, stepId: string, outcome: string, comment: string, at: string): Promise<boolean> {
+    const reply = await this.redis.eval(
+      DECIDE_OUTCOME,
+      3,
+      this.keys.record(taskId, stepId),
+      this.keys.history(taskId, stepId),
+      this.keys.open(),
+      outcome,
+      comment,
+      at,
+      encodeStep(taskId, stepId),
+    );
+    return reply === 1;
+  }
+
+  async markReported(taskId: string, stepId: string, detail: string, at: string): Promise<void> {
+    await this.finish(taskId, stepId, 'reported', detail, at);
+  }
+
+  async markCallbackFailed(taskId: string, stepId: string, detail: string, at: string): Promise<void> {
+    await this.finish(taskId, stepId, 'callback_failed', detail, at);
+  }
+
+  async addHistory(taskId: string, stepId: string, event: string, detail: string, at: string): Promise<void> {
+    await this.redis.rpush(this.keys.history(taskId, stepId), JSON.stringify({ at, event, detail }));
+  }
+
+  private async finish(taskId: string, stepId: string, state: RecordState, detail: string, at: string): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.keys.record(taskId, stepId), { state, updatedAt: at, callbackResult: detail })
+      .rpush(this.keys.history(taskId, stepId), JSON.stringify({ at, event: state, detail }))
+      .srem(this.keys.open(), encodeStep(taskId, stepId))
+      .exec();
+  }
+
+  async findByTicket(system: string, key: string): Promise<{ taskId: string; stepId: string } | undefined> {
+    const value = await this.redis.get(this.keys.ticket(system, key));
+    return value === null ? undefined : decodeStep(value);
+  }
+
+  /** Task steps with an open ticket. */
+  async openSteps(): Promise<Array<{ taskId: string; stepId: string }>> {
+    const members = await this.redis.smembers(this.keys.open());
+    return members.map(decodeStep).filter((step) => step !== undefined);
+  }
+
   async get(taskId: string, stepId: string): Promise<CorrelationRecord | undefined> {
     const [hash, history] = await Promise.all([
       this.redis.hgetall(this.keys.record(taskId, stepId)),
@@ -106,4 +195,11 @@ export class CorrelationStore {
       history: history.map((line) => JSON.parse(line) as HistoryEntry),
     };
   }
+}
+
+/** The ticket a record points at, if one was created. */
+export function ticketOf(record: CorrelationRecord): TicketRef | undefined {
+  const { ticketSystem, ticketKey, ticketId, ticketUrl, ticketContainer } = record.fields;
+  if ((ticketSystem !== 'jira' && ticketSystem !== 'servicenow') || ticketKey === undefined) return undefined;
+  return { system: ticketSystem, key: ticketKey, id: ticketId ?? ticketKey, url: ticketUrl ?? '', container: ticketContainer ?? '' };
 }

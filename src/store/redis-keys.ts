@@ -6,6 +6,10 @@ export function redisKeys(prefix: string) {
     replay: (jti: string) => `${prefix}:jti:${createHash('sha256').update(jti).digest('base64url')}`,
     record: (taskId: string, stepId: string) => `${prefix}:task:${encodeURIComponent(taskId)}:${encodeURIComponent(stepId)}`,
     history: (taskId: string, stepId: string) => `${prefix}:task:${encodeURIComponent(taskId)}:${encodeURIComponent(stepId)}:history`,
+    /** Ticket → task step, so a service-desk event finds its task. */
+    ticket: (system: string, key: string) => `${prefix}:ticket:${system}:${encodeURIComponent(key)}`,
+    /** Task steps whose ticket is open: what reconciliation polls. */
+    open: () => `${prefix}:open`,
   };
 }
 

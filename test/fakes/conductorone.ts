@@ -47,6 +47,10 @@ export interface FakeConductorOne {
   callbacks: RecordedRequest[];
   /** Answers the next N JWKS requests with this status instead of the key set. */
   failJwks(times: number, status: number): void;
+  /** Answers the next N callbacks with this status (and does not use the URL up). */
+  failCallbacks(times: number, status: number): void;
+  /** A callback URL on this fake, as C1 would put in a payload. */
+  callbackUrl(token: string): string;
   sign(body: Buffer | string, audience: string, htu: string, options?: SignOptions): Promise<string>;
   signHs256WithPublicKey(body: Buffer | string, audience: string, htu: string): Promise<string>;
   unsecuredToken(body: Buffer | string, audience: string, htu: string): string;
@@ -71,6 +75,7 @@ export async function startFakeConductorOne(tenant = 'acme.conductor.one'): Prom
   for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) strangers.set(alg, await makeKey(alg, `${alg.toLowerCase()}-stranger`));
   const usedCallbacks = new Set<string>();
   let jwksFailures: { times: number; status: number } = { times: 0, status: 200 };
+  let callbackFailures: { times: number; status: number } = { times: 0, status: 200 };
 
   const claimsFor = (body: Buffer | string, audience: string, htu: string, iat: number): Record<string, unknown> => ({
     iss: tenant,
@@ -93,6 +98,12 @@ export async function startFakeConductorOne(tenant = 'acme.conductor.one'): Prom
     callbacks: [],
     failJwks(times, status) {
       jwksFailures = { times, status };
+    },
+    failCallbacks(times, status) {
+      callbackFailures = { times, status };
+    },
+    callbackUrl(token) {
+      return `${fake.url}/api/v1/webhooks/callback/${token}`;
     },
     async sign(body, audience, htu, options = {}) {
       const alg = options.alg ?? 'ES256';
@@ -135,6 +146,11 @@ export async function startFakeConductorOne(tenant = 'acme.conductor.one'): Prom
     const callback = /^\/api\/v1\/webhooks\/callback\/([^/?]+)$/.exec(request.path);
     if (request.method === 'POST' && callback?.[1] !== undefined) {
       fake.callbacks.push(request);
+      if (callbackFailures.times > 0) {
+        callbackFailures.times -= 1;
+        sendJson(response, callbackFailures.status, { code: 14, message: 'unavailable' });
+        return;
+      }
       if (usedCallbacks.has(callback[1])) {
         sendJson(response, 400, { code: 3, message: 'callback already used or expired' });
         return;

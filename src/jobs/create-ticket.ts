@@ -1,0 +1,42 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { noRouteComment } from '../domain/outcome-comment.ts';
+import { chooseRoute } from '../domain/routing.ts';
+import { reportOutcome } from '../ingest/report-outcome.ts';
+import type { CreateTicketJob } from '../queue/queues.ts';
+import { ticketOf } from '../store/correlation-store.ts';
+import type { TicketRef } from '../tickets/ticket-system.ts';
+import type { JobDeps } from './job-deps.ts';
+
+export type CreateTicketResult = { ticket: TicketRef; recovered: boolean } | { unrouted: true };
+
+/**
+ * Opens the step's ticket exactly once. The record is consulted first; on any attempt after the first, the desk is
+ * searched for a ticket carrying the task's marks, so a crash between the desk's answer and the record write finds
+ * that ticket instead of opening a second one.
+ */
+export async function createTicket(deps: JobDeps, job: Job<CreateTicketJob>): Promise<CreateTicketResult> {
+  const { taskId, stepId, request } = job.data;
+  const log = deps.logger.child({ taskId, stepId, jobId: job.id });
+  const record = await deps.store.get(taskId, stepId);
+  const existing = record === undefined ? undefined : ticketOf(record);
+  if (existing !== undefined) return { ticket: existing, recovered: true };
+
+  const route = chooseRoute(deps.config, request);
+  if (route === undefined) {
+    const comment = noRouteComment(request.app.name ?? request.app.id, request.entitlement.name ?? request.entitlement.id, request.kind);
+    log.warn({ appId: request.app.id, entitlementId: request.entitlement.id }, 'no route for this task: reporting errored');
+    await reportOutcome(deps, { taskId, stepId }, 'errored', comment);
+    return { unrouted: true };
+  }
+  const systemName = route.target.jira !== undefined ? 'jira' : 'servicenow';
+  const system = deps.ticketSystems[systemName];
+  if (system === undefined) throw new UnrecoverableError(`route ${route.name} targets ${systemName}, which is not configured`);
+
+  const retried = (job.attemptsStarted ?? 0) > 1 || job.attemptsMade > 0;
+  let ticket = retried ? await system.findByTask(taskId, stepId, route) : undefined;
+  const recovered = ticket !== undefined;
+  ticket ??= await system.create({ request, route });
+  await deps.store.markTicketCreated(taskId, stepId, ticket, deps.now().toISOString());
+  log.info({ ticket: ticket.key, route: route.name, recovered }, recovered ? 'found the ticket opened before a crash' : 'ticket created');
+  return { ticket, recovered };
+}

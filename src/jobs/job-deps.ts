@@ -1,0 +1,15 @@
+import type { Logger } from 'pino';
+import type { BridgeConfig } from '../config/schema.ts';
+import type { Queues } from '../queue/queues.ts';
+import type { CorrelationStore } from '../store/correlation-store.ts';
+import type { SystemName, TicketSystem } from '../tickets/ticket-system.ts';
+
+export interface JobDeps {
+  config: Pick<BridgeConfig, 'routes' | 'defaultRoute' | 'conductorone'>;
+  store: CorrelationStore;
+  queues: Pick<Queues, 'sendCallback'>;
+  ticketSystems: Partial<Record<SystemName, TicketSystem>>;
+  logger: Logger;
+  now: () => Date;
+  fetch: typeof fetch;
+}

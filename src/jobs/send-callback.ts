@@ -1,0 +1,93 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { SendCallbackJob } from '../queue/queues.ts';
+import { ticketOf } from '../store/correlation-store.ts';
+import { parseRetryAfter } from '../tickets/ticket-error.ts';
+import type { JobDeps } from './job-deps.ts';
+
+export class CallbackRetryError extends Error {
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, retryAfterMs?: number) {
+    super(message);
+    this.name = 'CallbackRetryError';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The callback URL comes from the payload: only origins the operator listed may receive it (contract §2). */
+export function callbackAllowed(url: string, origins: readonly string[]): boolean {
+  if (!URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  return parsed.username === '' && parsed.password === '' && origins.includes(parsed.origin);
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+export type SendCallbackResult = { sent: true; status: number } | { sent: false; reason: string };
+
+/**
+ * POSTs the step's outcome to its C1 callback URL once (contract §5). 2xx: reported. 408/429/5xx/network: retried
+ * with backoff. Any other answer: failed for good and recorded with the answer's body; C1 answers 400 once the URL is
+ * used or expired, and trying again cannot change that.
+ */
+export async function sendCallback(deps: JobDeps, job: Job<SendCallbackJob>): Promise<SendCallbackResult> {
+  const { taskId, stepId } = job.data;
+  const log = deps.logger.child({ taskId, stepId, jobId: job.id });
+  const at = () => deps.now().toISOString();
+  const record = await deps.store.get(taskId, stepId);
+  if (record === undefined) throw new UnrecoverableError(`no record for task ${taskId} step ${stepId}`);
+  if (record.state === 'reported' || record.state === 'callback_failed') return { sent: false, reason: `already ${record.state}` };
+  const outcome = record.fields['outcome'];
+  if (outcome !== 'complete' && outcome !== 'errored') throw new UnrecoverableError(`task ${taskId} step ${stepId} has no outcome yet`);
+
+  if (!callbackAllowed(record.callbackUrl, deps.config.conductorone.callbackOrigins)) {
+    const origin = URL.canParse(record.callbackUrl) ? new URL(record.callbackUrl).origin : 'an unparsable URL';
+    const detail = `refused: the callback URL's origin ${origin} is not in conductorone.callbackOrigins`;
+    log.error({ origin, allowed: deps.config.conductorone.callbackOrigins }, 'callback refused: foreign origin');
+    await deps.store.markCallbackFailed(taskId, stepId, detail, at());
+    throw new UnrecoverableError(detail);
+  }
+
+  const comment = record.fields['outcomeComment'] ?? '';
+  const body = JSON.stringify({ version: 'v1', [outcome]: { comment } });
+  let response: Response;
+  try {
+    response = await deps.fetch(record.callbackUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (error) {
+    throw new CallbackRetryError(`callback did not get an answer: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const answer = (await response.text().catch(() => '')).slice(0, 1000);
+  if (response.status >= 200 && response.status < 300) {
+    await deps.store.markReported(taskId, stepId, `${outcome}: ConductorOne answered ${response.status.toString()}`, at());
+    log.info({ outcome, status: response.status }, 'callback delivered');
+    await commentOnTicket(deps, record, outcome, log);
+    return { sent: true, status: response.status };
+  }
+  if (isRetryableStatus(response.status)) {
+    throw new CallbackRetryError(`callback answered ${response.status.toString()}`, parseRetryAfter(response.headers.get('retry-after')));
+  }
+  const detail = `ConductorOne answered ${response.status.toString()}: ${answer}`;
+  log.error({ outcome, status: response.status, answer }, 'callback refused; not retried');
+  await deps.store.markCallbackFailed(taskId, stepId, detail, at());
+  throw new UnrecoverableError(detail);
+}
+
+/** Tells the people watching the ticket that C1 has been told; a failure here never undoes the callback. */
+async function commentOnTicket(deps: JobDeps, record: Parameters<typeof ticketOf>[0], outcome: string, log: JobDeps['logger']): Promise<void> {
+  const ticket = ticketOf(record);
+  const system = ticket === undefined ? undefined : deps.ticketSystems[ticket.system];
+  if (ticket === undefined || system === undefined) return;
+  try {
+    await system.comment(ticket, `The bridge reported this task to ConductorOne as ${outcome}.`);
+    await deps.store.addHistory(record.taskId, record.stepId, 'ticket_commented', ticket.key, deps.now().toISOString());
+  } catch (error) {
+    log.warn({ ticket: ticket.key, err: error instanceof Error ? error.message : String(error) }, 'could not comment on the ticket');
+  }
+}

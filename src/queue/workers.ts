@@ -1,0 +1,70 @@
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type Processor } from 'bullmq';
+import { createTicket } from '../jobs/create-ticket.ts';
+import type { JobDeps } from '../jobs/job-deps.ts';
+import { reconcile } from '../jobs/reconcile.ts';
+import { sendCallback } from '../jobs/send-callback.ts';
+import { TicketSystemError } from '../tickets/ticket-error.ts';
+import { QUEUE_NAMES, type Queues } from './queues.ts';
+
+export interface WorkerOptions {
+  connection: ConnectionOptions;
+  prefix: string;
+  reconcileIntervalSeconds: number;
+  concurrency?: number;
+}
+
+export interface Workers {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/**
+ * Turns the desk's classification into BullMQ's: a 429 pauses the whole queue for the desk's Retry-After (the limit is
+ * per account, not per job) without using up an attempt; other transient errors back off; permanent ones fail now.
+ */
+function withErrorPolicy<T, R>(run: (job: Job<T>) => Promise<R>, getWorker: () => Worker): Processor<T, R> {
+  return async (job) => {
+    try {
+      return await run(job);
+    } catch (error) {
+      if (error instanceof TicketSystemError) {
+        if (error.code === 'ticket_system_rate_limited') {
+          await getWorker().rateLimit(error.retryAfterMs ?? 1000);
+          throw Worker.RateLimitError();
+        }
+        if (!error.retryable) throw new UnrecoverableError(error.message);
+      }
+      throw error;
+    }
+  };
+}
+
+export async function startWorkers(deps: JobDeps, queues: Queues, options: WorkerOptions): Promise<Workers> {
+  const common = { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 5 };
+  // Declared before the workers exist; the processors only run after construction.
+  const created: Worker[] = [];
+  const ticketWorker: Worker = new Worker(
+    QUEUE_NAMES.createTicket,
+    withErrorPolicy((job) => createTicket(deps, job), () => ticketWorker),
+    { ...common, limiter: { max: 1000, duration: 1000 } },
+  );
+  const callbackWorker: Worker = new Worker(QUEUE_NAMES.sendCallback, withErrorPolicy((job) => sendCallback(deps, job), () => callbackWorker), common);
+  const reconcileWorker: Worker = new Worker(QUEUE_NAMES.reconcile, () => reconcile(deps), { ...common, concurrency: 1 });
+  created.push(ticketWorker, callbackWorker, reconcileWorker);
+
+  if (options.reconcileIntervalSeconds > 0) {
+    await queues.reconcile.upsertJobScheduler('reconcile', { every: options.reconcileIntervalSeconds * 1000 }, { name: 'reconcile', data: {} });
+  } else {
+    await queues.reconcile.removeJobScheduler('reconcile');
+  }
+  for (const worker of created) {
+    worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
+    worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error.message }, 'worker error'));
+  }
+  return {
+    workers: created,
+    async close() {
+      await Promise.all(created.map((worker) => worker.close()));
+    },
+  };
+}
