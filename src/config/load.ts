@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { interpolateEnv, keyPath, type ConfigProblem, type Env } from './interpolate.ts';
+import { checkTemplates } from './check-templates.ts';
 import { configSchema, type BridgeConfig } from './schema.ts';
 
 export class ConfigError extends Error {
@@ -53,7 +54,7 @@ export function parseConfig(text: string, env: Env): BridgeConfig {
         })
         // A key whose variable is missing is reported once, as the missing variable.
         .filter((problem) => !reported.has(problem.path));
-  const all = [...problems, ...schemaProblems];
+  const all = [...problems, ...schemaProblems, ...(result.success ? checkTemplates(result.data) : [])];
   if (all.length > 0 || !result.success) throw new ConfigError(all);
   return deepFreeze(result.data);
 }

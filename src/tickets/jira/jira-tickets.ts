@@ -58,10 +58,14 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
       const summary = renderTemplate(target.summary ?? DEFAULT_SUMMARY, request).replace(/\s+/g, ' ').slice(0, 255);
       const description = renderTemplate(target.description ?? DEFAULT_DESCRIPTION, request);
       const labels = [...new Set([...target.labels, taskLabel(request.taskId)])];
+      // Extra fields are passed as configured; string values are templates like the summary.
+      const extra = Object.fromEntries(
+        Object.entries(target.fields).map(([name, value]) => [name, typeof value === 'string' ? renderTemplate(value, request) : value]),
+      );
       try {
         const created = await jira.issues.createIssue({
           fields: {
-            ...target.fields,
+            ...extra,
             project: { key: target.project },
             issuetype: { name: target.issueType },
             summary,

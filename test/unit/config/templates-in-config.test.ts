@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../../src/config/load.ts';
+
+const base = `
+server: { publicUrl: "https://bridge.acme.example" }
+conductorone: { tenant: acme.conductor.one }
+jira: { baseUrl: "https://acme.atlassian.net", email: a@acme.example, apiToken: t }
+servicenow: { instanceUrl: "https://acme.service-now.com", username: u, password: p }
+`;
+
+function problems(text: string): string[] {
+  try {
+    parseConfig(text, {});
+  } catch (error) {
+    if (error instanceof ConfigError) return error.format().split('\n');
+    throw error;
+  }
+  return [];
+}
+
+describe('ticket templates in the config', () => {
+  it('accepts templates that name known variables', () => {
+    expect(problems(`${base}
+routes:
+  - name: gh
+    jira: { project: OPS, summary: "{{ task.action }} {{ app.name }} for {{ user.email }}", fields: { customfield_1: "{{ task.id }}" } }
+defaultRoute: { servicenow: { table: sc_task, shortDescription: "{{ entitlement.name }}", fields: { assignment_group: "IT {{ app.name }}" } } }
+`)).toEqual([]);
+  });
+
+  it('reports each unknown variable or filter with the key path of its template, all at once', () => {
+    expect(problems(`${base}
+routes:
+  - name: gh
+    jira: { project: OPS, summary: "{{ task.nope }}", description: "{{ user.name | upcase_all }}" }
+defaultRoute: { servicenow: { table: sc_task, fields: { assignment_group: "{{ group }}" } } }
+`)).toEqual([
+      'routes.0.jira.summary: template error: undefined variable: task.nope, line:1, col:4',
+      'routes.0.jira.description: template error: undefined filter: upcase_all, line:1, col:1',
+      'defaultRoute.servicenow.fields.assignment_group: template error: undefined variable: group, line:1, col:4',
+    ]);
+  });
+});
