@@ -112,6 +112,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
         connection: workerRedis,
         prefix: config.redis.prefix,
         reconcileIntervalSeconds: config.reconcile.intervalSeconds,
+        backoffMs: config.jobs.backoffMs,
       });
       return workers;
     },

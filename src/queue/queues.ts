@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import type { ProvisioningRequest } from '../domain/provisioning-request.ts';
+import { BRIDGE_BACKOFF } from './backoff.ts';
 
 /** Every queue the bridge uses, and the payload of its jobs. Payloads carry ids and data, never credentials. */
 export const QUEUE_NAMES = {
@@ -46,7 +47,8 @@ export function stepJobId(taskId: string, stepId: string): string {
 export function defaultJobOptions(retry: RetryPolicy): DefaultJobOptions {
   return {
     attempts: retry.attempts,
-    backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 0.5 },
+    // Computed by the workers' retryAfterBackoff: exponential and jittered, unless the peer said Retry-After.
+    backoff: { type: BRIDGE_BACKOFF, delay: retry.backoffMs },
     // Completed jobs go after a week; failed ones stay until an operator replays or removes them.
     removeOnComplete: { age: 7 * 24 * 60 * 60 },
     removeOnFail: false,

@@ -4,12 +4,14 @@ import type { JobDeps } from '../jobs/job-deps.ts';
 import { reconcile } from '../jobs/reconcile.ts';
 import { sendCallback } from '../jobs/send-callback.ts';
 import { TicketSystemError } from '../tickets/ticket-error.ts';
+import { retryAfterBackoff } from './backoff.ts';
 import { QUEUE_NAMES, type Queues } from './queues.ts';
 
 export interface WorkerOptions {
   connection: ConnectionOptions;
   prefix: string;
   reconcileIntervalSeconds: number;
+  backoffMs: number;
   concurrency?: number;
 }
 
@@ -40,7 +42,12 @@ function withErrorPolicy<T, R>(run: (job: Job<T>) => Promise<R>, getWorker: () =
 }
 
 export async function startWorkers(deps: JobDeps, queues: Queues, options: WorkerOptions): Promise<Workers> {
-  const common = { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 5 };
+  const common = {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency ?? 5,
+    settings: { backoffStrategy: retryAfterBackoff(options.backoffMs) },
+  };
   // Declared before the workers exist; the processors only run after construction.
   const created: Worker[] = [];
   const ticketWorker: Worker = new Worker(
