@@ -4,6 +4,7 @@ import { conductorOneWebhook, type C1WebhookDeps } from './http/conductorone-web
 import { installErrorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.ts';
 import { jiraWebhook, type JiraWebhookDeps } from './http/jira-webhook.ts';
+import { serviceNowWebhook, type ServiceNowWebhookDeps } from './http/servicenow-webhook.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -11,6 +12,8 @@ export interface AppDeps {
   c1: C1WebhookDeps;
   /** Present when the config has a jira section. */
   jira?: JiraWebhookDeps;
+  /** Present when the config has a servicenow section. */
+  servicenow?: ServiceNowWebhookDeps;
 }
 
 /** Builds the HTTP app; it never listens, so tests drive it with `inject` and entry points decide where it serves. */
@@ -26,5 +29,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(conductorOneWebhook(deps.c1));
   if (deps.jira !== undefined) await app.register(jiraWebhook(deps.jira));
+  if (deps.servicenow !== undefined) await app.register(serviceNowWebhook(deps.servicenow));
   return app;
 }

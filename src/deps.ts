@@ -7,6 +7,7 @@ import type { JobDeps } from './jobs/job-deps.ts';
 import { createQueues, type Queues } from './queue/queues.ts';
 import { startWorkers, type Workers } from './queue/workers.ts';
 import { createJiraTickets } from './tickets/jira/jira-tickets.ts';
+import { createServiceNowTickets } from './tickets/servicenow/servicenow-tickets.ts';
 import type { SystemName, TicketSystem } from './tickets/ticket-system.ts';
 import { CorrelationStore } from './store/correlation-store.ts';
 import { redisKeys } from './store/redis-keys.ts';
@@ -83,6 +84,9 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
       onSchemaMismatch: overrides.jiraSchemaMismatch === 'throw' ? 'throw' : (report) => log.warn({ report }, 'a Jira answer does not match the expected schema'),
     });
   }
+  if (config.servicenow !== undefined) {
+    ticketSystems.servicenow = createServiceNowTickets({ config: config.servicenow, ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }) });
+  }
   const jobs: JobDeps = {
     config,
     store: correlationStore,
@@ -134,6 +138,18 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
             jira: {
               secrets: config.jira.webhookSecret ?? [],
               erroredResolutions: config.jira.erroredResolutions,
+              store: correlationStore,
+              queues,
+              now,
+              bodyLimitBytes: config.server.bodyLimitBytes,
+            },
+          }),
+      ...(config.servicenow === undefined
+        ? {}
+        : {
+            servicenow: {
+              secrets: config.servicenow.webhookSecret ?? [],
+              states: config.servicenow.states,
               store: correlationStore,
               queues,
               now,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { BridgeError } from '../errors.ts';
+import { parseJsonBody } from '../http/parse-json.ts';
 import { C1_EVENT, provisionStepPayloadSchema, webhookEnvelopeSchema, type ProvisionStepPayload, type WebhookEnvelope } from './schemas.ts';
 
 export type C1Delivery =
@@ -18,13 +19,7 @@ export function parseC1Delivery(contentType: string | undefined, rawBody: Buffer
   if (contentType === undefined || !JSON_TYPE.test(contentType)) {
     throw new BridgeError('unsupported_content_type', `expected Content-Type application/json, got ${JSON.stringify(contentType ?? null)}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody.toString('utf8'));
-  } catch (error) {
-    throw new BridgeError('invalid_json', 'the request body is not valid JSON', { cause: error });
-  }
-  const envelope = webhookEnvelopeSchema.safeParse(json);
+  const envelope = webhookEnvelopeSchema.safeParse(parseJsonBody(rawBody));
   if (!envelope.success) throw schemaProblem(envelope.error, '');
   const event = envelope.data.event ?? undefined;
   if (event !== C1_EVENT.provisionStep) return { event, envelope: envelope.data };

@@ -75,6 +75,16 @@ const servicenowOauth = z.strictObject({
   tokenUrl: httpUrl.optional(),
 });
 
+const stateCodes = z.array(z.coerce.number().int()).default([]);
+const tableStates = z.strictObject({ complete: stateCodes, errored: stateCodes });
+
+/** Contract §6 defaults: incident 6/7 ⇒ complete, 8 ⇒ errored; sc_task and sc_req_item 3 ⇒ complete, 4/7 ⇒ errored. */
+export const DEFAULT_SERVICENOW_STATES = {
+  incident: { complete: [6, 7], errored: [8] },
+  sc_task: { complete: [3], errored: [4, 7] },
+  sc_req_item: { complete: [3], errored: [4, 7] },
+};
+
 const servicenow = z
   .strictObject({
     instanceUrl: httpUrl,
@@ -82,6 +92,8 @@ const servicenow = z
     password: nonEmpty.optional(),
     oauth: servicenowOauth.optional(),
     webhookSecret: secretList.optional(),
+    /** Per table, which `state` values are final and how they are reported; tables not listed keep the defaults. */
+    states: z.partialRecord(z.enum(['incident', 'sc_task', 'sc_req_item']), tableStates).default({}),
   })
   .superRefine((value, ctx) => {
     const basic = value.username !== undefined || value.password !== undefined;
@@ -183,6 +195,9 @@ const rawConfig = z
 export const configSchema = rawConfig.transform((config) => ({
   ...config,
   server: { ...config.server, publicUrl: config.server.publicUrl.replace(/\/+$/, '') },
+  ...(config.servicenow === undefined
+    ? {}
+    : { servicenow: { ...config.servicenow, states: { ...DEFAULT_SERVICENOW_STATES, ...config.servicenow.states } } }),
   conductorone: {
     ...config.conductorone,
     jwksUrl: config.conductorone.jwksUrl ?? `https://${config.conductorone.tenant}/auth/v1/jwks`,

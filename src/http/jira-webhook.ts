@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { outcomeComment } from '../domain/outcome-comment.ts';
 import { BridgeError } from '../errors.ts';
-import { reportOutcome, type ReportDeps } from '../ingest/report-outcome.ts';
-import { ticketOf } from '../store/correlation-store.ts';
+import type { ReportDeps } from '../ingest/report-outcome.ts';
+import { reportTicketEvent } from '../ingest/report-ticket-event.ts';
 import { jiraOutcome } from '../tickets/jira/jira-outcome.ts';
 import { checkSharedSecret } from '../verify/shared-secret.ts';
+import { firstHeader, parseJsonBody } from './parse-json.ts';
 import { rawBodyParser } from './raw-body.ts';
 import { redisDown } from './redis-down.ts';
 
@@ -33,10 +33,6 @@ export interface JiraWebhookDeps extends ReportDeps {
   bodyLimitBytes: number;
 }
 
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /** Verify, parse, enqueue: Jira's resolution events become send-callback jobs (contract §6). */
 export function jiraWebhook(deps: JiraWebhookDeps) {
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -47,20 +43,14 @@ export function jiraWebhook(deps: JiraWebhookDeps) {
       const check = checkSharedSecret({
         secrets: deps.secrets,
         rawBody,
-        signature: header(request.headers['x-hub-signature']),
-        token: header(request.headers['x-bridge-token']),
+        signature: firstHeader(request.headers['x-hub-signature']),
+        token: firstHeader(request.headers['x-bridge-token']),
       });
       if (!check.ok) throw new BridgeError('unauthorized', 'missing or invalid Jira webhook signature', { reason: check.reason });
 
-      const delivery = header(request.headers['x-atlassian-webhook-identifier']);
+      const delivery = firstHeader(request.headers['x-atlassian-webhook-identifier']);
       const log = request.log.child({ delivery });
-      let json: unknown;
-      try {
-        json = JSON.parse(rawBody.toString('utf8'));
-      } catch (error) {
-        throw new BridgeError('invalid_json', 'the request body is not valid JSON', { cause: error });
-      }
-      const event = jiraEventSchema.safeParse(json);
+      const event = jiraEventSchema.safeParse(parseJsonBody(rawBody));
       if (!event.success) {
         log.info({ issues: event.error.issues.slice(0, 3).map((i) => i.path.join('.')) }, 'jira event without an issue status: ignored');
         return reply.code(200).send({ status: 'ignored', reason: 'not an issue event with a status' });
@@ -78,19 +68,11 @@ export function jiraWebhook(deps: JiraWebhookDeps) {
         { status: fields.status.name, statusCategory: fields.status.statusCategory.key, resolution: fields.resolution?.name },
         deps.erroredResolutions,
       );
-      if (!status.final || status.outcome === undefined) {
-        return reply.code(200).send({ status: 'ignored', reason: `status ${status.status} is not final` });
-      }
-      const record = await deps.store.get(step.taskId, step.stepId).catch((error: unknown) => {
+      const answer = await reportTicketEvent(deps, step, status).catch((error: unknown) => {
         throw redisDown(error);
       });
-      const ticket = record === undefined ? undefined : ticketOf(record);
-      if (ticket === undefined) return reply.code(200).send({ status: 'ignored', reason: 'no ticket on record' });
-      const decided = await reportOutcome(deps, step, status.outcome, outcomeComment(ticket, status, status.outcome)).catch((error: unknown) => {
-        throw redisDown(error);
-      });
-      log.info({ ...step, ticket: key, outcome: status.outcome, decided, via: check.via }, 'jira resolution received');
-      return reply.code(200).send({ status: decided ? 'accepted' : 'already_reported', outcome: status.outcome });
+      log.info({ ...step, ticket: key, answer, via: check.via }, 'jira event handled');
+      return reply.code(200).send(answer);
     });
   };
 }

@@ -1,0 +1,154 @@
+/**
+ * ServiceNow behind the TicketSystem interface, over the Table API (ServiceNow's reference, "Table API":
+ * POST/GET /api/now/table/{tableName}, GET/PATCH /api/now/table/{tableName}/{sys_id}; answers `{"result": …}`,
+ * errors `{"error": {"message", "detail"}, "status": "failure"}`).
+ */
+import type { BridgeConfig } from '../../config/schema.ts';
+import type { ChosenRoute } from '../../domain/routing.ts';
+import { DEFAULT_DESCRIPTION, DEFAULT_SUMMARY, renderTemplate } from '../../domain/templates.ts';
+import { parseRetryAfter, TicketSystemError } from '../ticket-error.ts';
+import type { CreateTicketInput, TicketRef, TicketSystem } from '../ticket-system.ts';
+import { createServiceNowAuth } from './servicenow-auth.ts';
+import { serviceNowOutcome } from './servicenow-outcome.ts';
+
+type ServiceNowConfig = NonNullable<BridgeConfig['servicenow']>;
+type Table = 'incident' | 'sc_task' | 'sc_req_item';
+
+const STATE_LABELS: Record<string, Record<number, string>> = {
+  incident: { 1: 'New', 2: 'In Progress', 3: 'On Hold', 6: 'Resolved', 7: 'Closed', 8: 'Canceled' },
+  sc_task: { 1: 'Open', 2: 'Work in Progress', 3: 'Closed Complete', 4: 'Closed Incomplete', 7: 'Closed Skipped', '-5': 'Pending' },
+  sc_req_item: { 1: 'Open', 2: 'Work in Progress', 3: 'Closed Complete', 4: 'Closed Incomplete', 7: 'Closed Skipped', '-5': 'Pending' },
+};
+
+/** `correlation_id` of a step's record (contract §5): the task id, plus the step when C1 named one. */
+export function serviceNowCorrelationId(taskId: string, stepId: string): string {
+  return stepId === taskId ? taskId : `${taskId}:${stepId}`;
+}
+
+export function parseCorrelationId(value: string): { taskId: string; stepId: string } {
+  const cut = value.indexOf(':');
+  return cut === -1 ? { taskId: value, stepId: value } : { taskId: value.slice(0, cut), stepId: value.slice(cut + 1) };
+}
+
+export interface ServiceNowTicketsOptions {
+  config: ServiceNowConfig;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+interface SnRecord {
+  sys_id?: string;
+  number?: string;
+  state?: string;
+}
+
+export function createServiceNowTickets(options: ServiceNowTicketsOptions): TicketSystem {
+  const { config } = options;
+  const fetchImpl = options.fetch ?? fetch;
+  const instance = config.instanceUrl.replace(/\/+$/, '');
+  const auth = createServiceNowAuth(
+    config.oauth !== undefined
+      ? { kind: 'oauth', clientId: config.oauth.clientId, clientSecret: config.oauth.clientSecret, tokenUrl: config.oauth.tokenUrl ?? `${instance}/oauth_token.do` }
+      : { kind: 'basic', username: config.username ?? '', password: config.password ?? '' },
+    fetchImpl,
+  );
+
+  const fail = (code: TicketSystemError['code'], message: string, extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) =>
+    new TicketSystemError({ system: 'servicenow', code, message, ...extra });
+
+  async function call(action: string, method: string, path: string, body?: unknown): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetchImpl(`${instance}${path}`, {
+        method,
+        headers: { authorization: await auth.header(), accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      });
+    } catch (error) {
+      throw fail('ticket_system_unavailable', `ServiceNow ${action}: no answer (${(error as Error).message})`, { cause: error });
+    }
+    const text = await response.text().catch(() => '');
+    const what = `ServiceNow ${action}: answered ${response.status.toString()}`;
+    if (response.status === 429) {
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      throw fail('ticket_system_rate_limited', `${what} (rate limited)`, { status: 429, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    }
+    if (response.status >= 500) throw fail('ticket_system_unavailable', what, { status: response.status });
+    // A hibernating developer instance answers 200 with an HTML wake-up page: no ticket, and worth retrying.
+    if (!/^application\/json/i.test(response.headers.get('content-type') ?? '')) {
+      throw fail('ticket_system_unavailable', `${what} with ${response.headers.get('content-type') ?? 'no content type'}, not JSON (is the instance hibernating?)`, { status: response.status });
+    }
+    let json: { result?: unknown; error?: { message?: string; detail?: string } };
+    try {
+      json = JSON.parse(text) as typeof json;
+    } catch (error) {
+      throw fail('ticket_system_invalid_answer', `${what} with a body that is not JSON`, { status: response.status, cause: error });
+    }
+    if (response.status === 401) auth.invalidate();
+    if (response.status >= 300) {
+      const detail = [json.error?.message, json.error?.detail].filter(Boolean).join(': ');
+      throw fail('ticket_system_rejected', `${what}${detail === '' ? '' : `: ${detail}`}`, { status: response.status });
+    }
+    return json.result;
+  }
+
+  const tableOf = (route: ChosenRoute): Table => {
+    const table = route.target.servicenow?.table;
+    if (table === undefined) throw new Error(`route ${route.name} has no servicenow target`);
+    return table;
+  };
+  const ref = (table: Table, record: SnRecord): TicketRef => {
+    if (record.sys_id === undefined) throw fail('ticket_system_invalid_answer', 'ServiceNow: the record has no sys_id');
+    return {
+      system: 'servicenow',
+      key: record.number ?? record.sys_id,
+      id: record.sys_id,
+      url: `${instance}/${table}.do?sys_id=${encodeURIComponent(record.sys_id)}`,
+      container: table,
+    };
+  };
+  const tablePath = (table: string, sysId?: string) => `/api/now/table/${encodeURIComponent(table)}${sysId === undefined ? '' : `/${encodeURIComponent(sysId)}`}`;
+
+  return {
+    name: 'servicenow',
+
+    async create({ request, route }: CreateTicketInput) {
+      const table = tableOf(route);
+      const target = route.target.servicenow;
+      const fields = Object.fromEntries(Object.entries(target?.fields ?? {}).map(([name, source]) => [name, renderTemplate(source, request)]));
+      const record = {
+        ...fields,
+        short_description: renderTemplate(target?.shortDescription ?? DEFAULT_SUMMARY, request).replace(/\s+/g, ' ').slice(0, 160),
+        description: renderTemplate(target?.description ?? DEFAULT_DESCRIPTION, request),
+        correlation_id: serviceNowCorrelationId(request.taskId, request.stepId),
+        correlation_display: 'ConductorOne',
+      };
+      const result = (await call(`create ${table}`, 'POST', `${tablePath(table)}?sysparm_fields=sys_id,number,state`, record)) as SnRecord | undefined;
+      return ref(table, result ?? {});
+    },
+
+    async findByTask(taskId, stepId, route) {
+      const table = tableOf(route);
+      // `^` separates terms of an encoded query; ids never hold one, but a stray one must not widen the query.
+      const id = serviceNowCorrelationId(taskId, stepId).replaceAll('^', '^^');
+      const query = new URLSearchParams({ sysparm_query: `correlation_id=${id}`, sysparm_fields: 'sys_id,number,state', sysparm_limit: '1' });
+      const result = (await call(`find ${table} by correlation_id`, 'GET', `${tablePath(table)}?${query.toString()}`)) as SnRecord[] | undefined;
+      const first = result?.[0];
+      return first === undefined ? undefined : ref(table, first);
+    },
+
+    async getStatus(ticket) {
+      const query = new URLSearchParams({ sysparm_fields: 'sys_id,number,state' });
+      const result = (await call(`get ${ticket.key}`, 'GET', `${tablePath(ticket.container, ticket.id)}?${query.toString()}`)) as SnRecord | undefined;
+      const code = Number.parseInt(result?.state ?? '', 10);
+      const label = STATE_LABELS[ticket.container]?.[code];
+      return serviceNowOutcome(result?.state, config.states[ticket.container as Table], label === undefined ? undefined : `${label} (${code.toString()})`);
+    },
+
+    async comment(ticket, text) {
+      await call(`work note on ${ticket.key}`, 'PATCH', `${tablePath(ticket.container, ticket.id)}?sysparm_fields=sys_id`, { work_notes: text });
+    },
+  };
+}

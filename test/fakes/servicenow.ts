@@ -1,0 +1,151 @@
+/**
+ * A fake ServiceNow instance: the Table API calls the bridge's adapter makes, basic auth, and the failure modes that
+ * matter. Wire format from ServiceNow's public reference ("Table API", REST API reference):
+ * - POST /api/now/table/{tableName} → 201 `{"result": {…record}}`; `sysparm_fields` limits the fields returned.
+ * - GET /api/now/table/{tableName}?sysparm_query=…&sysparm_limit=… → 200 `{"result": [ … ]}`.
+ * - GET /api/now/table/{tableName}/{sys_id} → `{"result": {…}}`; 404 when absent.
+ * - PATCH /api/now/table/{tableName}/{sys_id} → `{"result": {…}}` (journal fields such as work_notes append).
+ * - Errors: `{"error": {"message", "detail"}, "status": "failure"}`; 401 without valid credentials; 429 with
+ *   Retry-After when the inbound REST rate limit is hit.
+ * - A hibernating developer instance answers 200 with an HTML page instead of JSON.
+ * Field values come back as strings, as the Table API returns them (`"state": "1"`).
+ */
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { listen, sendJson, type RecordedRequest } from './listen.ts';
+
+export type SnRecord = Record<string, string> & { sys_id: string; number: string; state: string; correlation_id: string };
+export type SnMode = { kind: 'hibernating' } | { kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number };
+
+export interface FakeServiceNow {
+  url: string;
+  requests: RecordedRequest[];
+  tables: Map<string, Map<string, SnRecord>>;
+  workNotes: Map<string, string[]>;
+  /** The next requests get these answers, in order. */
+  inject(modes: SnMode[]): void;
+  /** Sets a record's state (as an agent closing it would) and returns the business rule's event body. */
+  setState(table: string, sysId: string, state: number, closeNotes?: string): Record<string, unknown>;
+  find(table: string, predicate: (record: SnRecord) => boolean): SnRecord | undefined;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const PREFIX: Record<string, string> = { incident: 'INC', sc_task: 'SCTASK', sc_req_item: 'RITM' };
+
+export async function startFakeServiceNow(options: { username?: string; password?: string } = {}): Promise<FakeServiceNow> {
+  const expected = `Basic ${Buffer.from(`${options.username ?? 'bridge'}:${options.password ?? 'sn-password'}`).toString('base64')}`;
+  const modes: SnMode[] = [];
+  const tables = new Map<string, Map<string, SnRecord>>();
+  const workNotes = new Map<string, string[]>();
+  let counter = 0;
+
+  const failure = (response: ServerResponse, status: number, message: string, detail = '') => sendJson(response, status, { error: { message, detail }, status: 'failure' });
+  const pick = (record: SnRecord, fields: string | null) =>
+    fields === null ? record : Object.fromEntries(fields.split(',').filter((f) => f in record).map((f) => [f, record[f]]));
+  const table = (name: string) => {
+    let found = tables.get(name);
+    if (found === undefined) {
+      found = new Map();
+      tables.set(name, found);
+    }
+    return found;
+  };
+
+  const server = await listen((request, response) => {
+    fake.requests.push(request);
+    const mode = modes.shift();
+    if (mode?.kind === 'hibernating') {
+      response.statusCode = 200;
+      response.setHeader('content-type', 'text/html;charset=UTF-8');
+      response.end('<html><body><h1>Your instance is hibernating</h1><p>Wake it up from the developer site.</p></body></html>');
+      return;
+    }
+    if (mode?.kind === 'status') {
+      if (mode.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(mode.retryAfterSeconds));
+      failure(response, mode.status, mode.status === 429 ? 'Too Many Requests' : 'Internal server error');
+      return;
+    }
+    if (request.headers.authorization !== expected) {
+      failure(response, 401, 'User Not Authenticated', 'Required to provide Auth information');
+      return;
+    }
+    const url = new URL(request.path, 'http://fake');
+    const match = /^\/api\/now\/table\/([a-z_]+)(?:\/([0-9a-f]{32}))?$/.exec(url.pathname);
+    if (match?.[1] === undefined) {
+      failure(response, 400, 'Invalid table or path', url.pathname);
+      return;
+    }
+    const rows = table(match[1]);
+    const fields = url.searchParams.get('sysparm_fields');
+    const sysId = match[2];
+
+    if (request.method === 'POST' && sysId === undefined) {
+      counter += 1;
+      const body = JSON.parse(request.body) as Record<string, unknown>;
+      const record = {
+        ...Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)])),
+        sys_id: randomBytes(16).toString('hex'),
+        number: `${PREFIX[match[1]] ?? 'REC'}${String(10000 + counter).padStart(7, '0')}`,
+        state: '1',
+        correlation_id: String(body['correlation_id'] ?? ''),
+      } satisfies SnRecord;
+      rows.set(record.sys_id, record);
+      sendJson(response, 201, { result: pick(record, fields) });
+      return;
+    }
+    if (request.method === 'GET' && sysId === undefined) {
+      const query = url.searchParams.get('sysparm_query') ?? '';
+      const wanted = /^correlation_id=(.*)$/.exec(query)?.[1]?.replaceAll('^^', '^');
+      const limit = Number(url.searchParams.get('sysparm_limit') ?? '10000');
+      const found = [...rows.values()].filter((r) => wanted === undefined || r.correlation_id === wanted).slice(0, limit);
+      sendJson(response, 200, { result: found.map((r) => pick(r, fields)) });
+      return;
+    }
+    const record = sysId === undefined ? undefined : rows.get(sysId);
+    if (record === undefined) {
+      failure(response, 404, 'No Record found', 'Record doesn\'t exist or ACL restricts the record retrieval');
+      return;
+    }
+    if (request.method === 'GET') {
+      sendJson(response, 200, { result: pick(record, fields) });
+      return;
+    }
+    if (request.method === 'PATCH') {
+      const body = JSON.parse(request.body) as Record<string, unknown>;
+      if (typeof body['work_notes'] === 'string') workNotes.set(record.sys_id, [...(workNotes.get(record.sys_id) ?? []), body['work_notes']]);
+      sendJson(response, 200, { result: pick(record, fields) });
+      return;
+    }
+    failure(response, 405, 'Method not supported');
+  });
+
+  const fake: FakeServiceNow = {
+    url: server.url,
+    requests: [],
+    tables,
+    workNotes,
+    inject(list) {
+      modes.push(...list);
+    },
+    setState(tableName, sysId, state, closeNotes = '') {
+      const record = table(tableName).get(sysId);
+      if (record === undefined) throw new Error(`no ${tableName} ${sysId}`);
+      record.state = String(state);
+      record['close_notes'] = closeNotes;
+      return { table: tableName, sys_id: sysId, number: record.number, state: record.state, correlation_id: record.correlation_id, close_notes: closeNotes };
+    },
+    find(tableName, predicate) {
+      return [...table(tableName).values()].find(predicate);
+    },
+    reset() {
+      tables.clear();
+      workNotes.clear();
+      modes.length = 0;
+      fake.requests.length = 0;
+      counter = 0;
+    },
+    close: () => server.close(),
+  };
+  return fake;
+}
