@@ -14,4 +14,13 @@ export default tseslint.config(
     },
   },
   { files: ['src/cli/**', 'bench/**', 'bin/**', 'scripts/**'], rules: { 'no-console': 'off' } },
+  {
+    // Runs inside ServiceNow (Rhino), with the platform's globals.
+    files: ['integrations/servicenow/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { gs: 'readonly', current: 'readonly', previous: 'readonly', GlideCertificateEncryption: 'readonly', GlideStringUtil: 'readonly', sn_ws: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { args: 'none' }] },
+  },
 );
