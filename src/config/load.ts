@@ -49,7 +49,7 @@ export function parseConfig(text: string, env: Env): BridgeConfig {
     : result.error.issues
         .map((issue) => {
           const path = issue.code === 'unrecognized_keys' ? issue.path : issue.path;
-          const message = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : issue.message;
+          const message = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : / received undefined$/.test(issue.message) ? 'is required' : issue.message;
           return { path: keyPath(path as Array<string | number>), message };
         })
         // A key whose variable is missing is reported once, as the missing variable.

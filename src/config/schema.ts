@@ -149,8 +149,14 @@ const reconcile = z.strictObject({
   intervalSeconds: z.coerce.number().int().min(0).default(300),
 });
 
+/** An empty value (`${ADMIN_USER:-}`) counts as unset. */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
 const admin = z
-  .strictObject({ username: z.string().optional(), password: z.string().optional() })
+  .strictObject({ username: optionalText, password: optionalText })
   .refine((value) => (value.username === undefined) === (value.password === undefined), 'give both username and password, or neither');
 
 const logging = z.strictObject({
@@ -168,7 +174,7 @@ const rawConfig = z
     defaultRoute: defaultRoute.optional(),
     jobs: jobs.default({ attempts: 12, backoffMs: 2000 }),
     reconcile: reconcile.default({ intervalSeconds: 300 }),
-    admin: admin.default({}),
+    admin: admin.default({ username: undefined, password: undefined }),
     logging: logging.default({ level: 'info' }),
   })
   .superRefine((config, ctx) => {
