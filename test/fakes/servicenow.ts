@@ -22,6 +22,7 @@ export interface FakeServiceNow {
   requests: RecordedRequest[];
   tables: Map<string, Map<string, SnRecord>>;
   workNotes: Map<string, string[]>;
+  tokensIssued: number;
   /** The next requests get these answers, in order. */
   inject(modes: SnMode[]): void;
   /** Sets a record's state (as an agent closing it would) and returns the business rule's event body. */
@@ -33,8 +34,9 @@ export interface FakeServiceNow {
 
 const PREFIX: Record<string, string> = { incident: 'INC', sc_task: 'SCTASK', sc_req_item: 'RITM' };
 
-export async function startFakeServiceNow(options: { username?: string; password?: string } = {}): Promise<FakeServiceNow> {
+export async function startFakeServiceNow(options: { username?: string; password?: string; clientId?: string; clientSecret?: string } = {}): Promise<FakeServiceNow> {
   const expected = `Basic ${Buffer.from(`${options.username ?? 'bridge'}:${options.password ?? 'sn-password'}`).toString('base64')}`;
+  const tokens = new Set<string>();
   const modes: SnMode[] = [];
   const tables = new Map<string, Map<string, SnRecord>>();
   const workNotes = new Map<string, string[]>();
@@ -66,7 +68,22 @@ export async function startFakeServiceNow(options: { username?: string; password
       failure(response, mode.status, mode.status === 429 ? 'Too Many Requests' : 'Internal server error');
       return;
     }
-    if (request.headers.authorization !== expected) {
+    // OAuth client credentials (ServiceNow "OAuth inbound": POST /oauth_token.do, form-encoded, answers
+    // {access_token, token_type: "Bearer", expires_in}).
+    if (request.method === 'POST' && request.path === '/oauth_token.do') {
+      const form = new URLSearchParams(request.body);
+      if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== (options.clientId ?? 'sn-client') || form.get('client_secret') !== (options.clientSecret ?? 'sn-client-secret')) {
+        sendJson(response, 401, { error_description: 'access_denied', error: 'server_error' });
+        return;
+      }
+      const token = randomBytes(24).toString('base64url');
+      tokens.add(token);
+      fake.tokensIssued += 1;
+      sendJson(response, 200, { access_token: token, scope: 'useraccount', token_type: 'Bearer', expires_in: 1799 });
+      return;
+    }
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (request.headers.authorization !== expected && (bearer === undefined || !tokens.has(bearer))) {
       failure(response, 401, 'User Not Authenticated', 'Required to provide Auth information');
       return;
     }
@@ -125,6 +142,7 @@ export async function startFakeServiceNow(options: { username?: string; password
     requests: [],
     tables,
     workNotes,
+    tokensIssued: 0,
     inject(list) {
       modes.push(...list);
     },

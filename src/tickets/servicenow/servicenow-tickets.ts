@@ -57,11 +57,13 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
     new TicketSystemError({ system: 'servicenow', code, message, ...extra });
 
   async function call(action: string, method: string, path: string, body?: unknown): Promise<unknown> {
+    // Outside the try: a token refusal is its own (already classified) error, not "no answer".
+    const authorization = await auth.header();
     let response: Response;
     try {
       response = await fetchImpl(`${instance}${path}`, {
         method,
-        headers: { authorization: await auth.header(), accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { authorization, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         redirect: 'manual',
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
