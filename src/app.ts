@@ -2,13 +2,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { conductorOneWebhook, type C1WebhookDeps } from './http/conductorone-webhook.ts';
 import { installErrorHandler } from './http/error-handler.ts';
-import { healthRoutes } from './http/health.ts';
+import { healthRoutes, type HealthDeps } from './http/health.ts';
 import { jiraWebhook, type JiraWebhookDeps } from './http/jira-webhook.ts';
 import { serviceNowWebhook, type ServiceNowWebhookDeps } from './http/servicenow-webhook.ts';
 
 export interface AppDeps {
   logger: Logger;
   bodyLimitBytes: number;
+  health: HealthDeps;
   c1: C1WebhookDeps;
   /** Present when the config has a jira section. */
   jira?: JiraWebhookDeps;
@@ -26,7 +27,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
   installErrorHandler(app);
-  await app.register(healthRoutes);
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (route?.startsWith('/webhooks/') === true) deps.health.metrics.webhooks.inc({ endpoint: route, status: String(reply.statusCode) });
+  });
+  await app.register(healthRoutes(deps.health));
   await app.register(conductorOneWebhook(deps.c1));
   if (deps.jira !== undefined) await app.register(jiraWebhook(deps.jira));
   if (deps.servicenow !== undefined) await app.register(serviceNowWebhook(deps.servicenow));

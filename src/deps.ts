@@ -6,6 +6,9 @@ import { C1_WEBHOOK_PATH } from './http/conductorone-webhook.ts';
 import type { JobDeps } from './jobs/job-deps.ts';
 import { createQueues, type Queues } from './queue/queues.ts';
 import { startWorkers, type Workers } from './queue/workers.ts';
+import { instrumentTickets } from './metrics/instrument-tickets.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { settlesWithin } from './shutdown-bound.ts';
 import { createJiraTickets } from './tickets/jira/jira-tickets.ts';
 import { createServiceNowTickets } from './tickets/servicenow/servicenow-tickets.ts';
 import type { SystemName, TicketSystem } from './tickets/ticket-system.ts';
@@ -24,6 +27,7 @@ export interface Deps {
   correlationStore: CorrelationStore;
   replayStore: ReplayStore;
   app: AppDeps;
+  metrics: Metrics;
   jobs: JobDeps;
   ticketSystems: Partial<Record<SystemName, TicketSystem>>;
   /** Starts the job workers in this process (role `worker` or `all`). */
@@ -36,6 +40,8 @@ export interface DepsOverrides {
   /** How soon an unknown `kid` may trigger another JWKS fetch (default 30 s). */
   jwksCooldownMs?: number;
   now?: () => Date;
+  /** How long close() lets running jobs finish (default 10 s). */
+  shutdownTimeoutMs?: number;
   /** What to do when Jira's answers do not match jira.js's schemas (default: log a warning). */
   jiraSchemaMismatch?: 'throw' | 'warn';
 }
@@ -76,16 +82,23 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     now,
   });
 
+  const metrics = createMetrics();
   const ticketSystems: Partial<Record<SystemName, TicketSystem>> = {};
   if (config.jira !== undefined) {
     const log = logger.child({ system: 'jira' });
-    ticketSystems.jira = createJiraTickets({
-      config: config.jira,
-      onSchemaMismatch: overrides.jiraSchemaMismatch === 'throw' ? 'throw' : (report) => log.warn({ report }, 'a Jira answer does not match the expected schema'),
-    });
+    ticketSystems.jira = instrumentTickets(
+      createJiraTickets({
+        config: config.jira,
+        onSchemaMismatch: overrides.jiraSchemaMismatch === 'throw' ? 'throw' : (report) => log.warn({ report }, 'a Jira answer does not match the expected schema'),
+      }),
+      metrics,
+    );
   }
   if (config.servicenow !== undefined) {
-    ticketSystems.servicenow = createServiceNowTickets({ config: config.servicenow, ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }) });
+    ticketSystems.servicenow = instrumentTickets(
+      createServiceNowTickets({ config: config.servicenow, ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }) }),
+      metrics,
+    );
   }
   const jobs: JobDeps = {
     config,
@@ -93,6 +106,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     queues,
     ticketSystems,
     logger,
+    metrics,
     now,
     fetch: overrides.fetch ?? fetch,
   };
@@ -107,6 +121,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     correlationStore,
     replayStore,
     jobs,
+    metrics,
     ticketSystems,
     async startWorkers() {
       // Workers block on Redis: their connection retries forever instead of failing fast like the producer's.
@@ -122,6 +137,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     },
     app: {
       logger,
+      health: { redis, queues, metrics },
       bodyLimitBytes: config.server.bodyLimitBytes,
       c1: {
         verifyC1Token,
@@ -158,8 +174,13 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
           }),
     },
     async close() {
-      await workers?.close();
-      await queues.close();
+      // Running jobs get `shutdownTimeoutMs` to finish; a job cut off later is recovered by BullMQ's stalled-job check.
+      const bound = overrides.shutdownTimeoutMs ?? 10_000;
+      if (workers !== undefined && !(await settlesWithin(bound, workers.close()))) {
+        logger.warn({ boundMs: bound }, 'workers did not stop in time; closing anyway');
+        await settlesWithin(1_000, workers.close(true));
+      }
+      await settlesWithin(bound, queues.close());
       workerRedis?.disconnect();
       redis.disconnect();
     },

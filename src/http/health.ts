@@ -1,5 +1,56 @@
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { Queues } from '../queue/queues.ts';
 
-export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+export interface HealthDeps {
+  redis: Pick<Redis, 'ping'>;
+  queues: Queues;
+  metrics: Metrics;
+}
+
+async function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms.toString()} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
+
+/** Liveness, readiness (Redis answers and some worker listens on the queues), and Prometheus metrics. */
+export function healthRoutes(deps: HealthDeps) {
+  const queues = [deps.queues.createTicket, deps.queues.sendCallback, deps.queues.reconcile];
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    app.get('/healthz', async () => ({ status: 'ok' }));
+
+    app.get('/readyz', async (_request, reply) => {
+      const checks: Record<string, string> = {};
+      try {
+        await within(1000, deps.redis.ping());
+        checks['redis'] = 'ok';
+        // Workers of any process count: BullMQ names their connections, so Redis knows who listens.
+        const workers = await within(1000, deps.queues.createTicket.getWorkersCount());
+        checks['workers'] = workers > 0 ? `${workers.toString()} running` : 'none running';
+      } catch (error) {
+        checks['redis'] ??= `unreachable: ${error instanceof Error ? error.message : String(error)}`;
+        checks['workers'] ??= 'unknown';
+      }
+      const ready = checks['redis'] === 'ok' && checks['workers'] !== undefined && checks['workers'].endsWith('running') && !checks['workers'].startsWith('none');
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+    });
+
+    app.get('/metrics', async (_request, reply) => {
+      await Promise.all(
+        queues.map(async (queue) => {
+          const counts = await within(1000, queue.getJobCounts(...QUEUE_STATES)).catch(() => undefined);
+          if (counts === undefined) return;
+          for (const state of QUEUE_STATES) deps.metrics.queueJobs.set({ queue: queue.name, state }, counts[state] ?? 0);
+        }),
+      );
+      return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    });
+  };
 }

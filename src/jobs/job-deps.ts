@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { BridgeConfig } from '../config/schema.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { Queues } from '../queue/queues.ts';
 import type { CorrelationStore } from '../store/correlation-store.ts';
 import type { SystemName, TicketSystem } from '../tickets/ticket-system.ts';
@@ -10,6 +11,7 @@ export interface JobDeps {
   queues: Pick<Queues, 'sendCallback'>;
   ticketSystems: Partial<Record<SystemName, TicketSystem>>;
   logger: Logger;
+  metrics: Metrics;
   now: () => Date;
   fetch: typeof fetch;
 }

@@ -33,5 +33,6 @@ export async function reconcile(deps: JobDeps): Promise<ReconcileResult> {
       deps.logger.warn({ ...step, ticket: ticket.key, err: error instanceof Error ? error.message : String(error) }, 'reconciliation could not read the ticket');
     }
   }
+  deps.metrics.reconcileRuns.inc({ result: result.errors > 0 ? 'with_errors' : 'ok' });
   return result;
 }

@@ -45,6 +45,7 @@ export async function sendCallback(deps: JobDeps, job: Job<SendCallbackJob>): Pr
     const origin = URL.canParse(record.callbackUrl) ? new URL(record.callbackUrl).origin : 'an unparsable URL';
     const detail = `refused: the callback URL's origin ${origin} is not in conductorone.callbackOrigins`;
     log.error({ origin, allowed: deps.config.conductorone.callbackOrigins }, 'callback refused: foreign origin');
+    deps.metrics.callbacks.inc({ result: 'refused', outcome });
     await deps.store.markCallbackFailed(taskId, stepId, detail, at());
     throw new UnrecoverableError(detail);
   }
@@ -61,20 +62,24 @@ export async function sendCallback(deps: JobDeps, job: Job<SendCallbackJob>): Pr
       signal: AbortSignal.timeout(30_000),
     });
   } catch (error) {
+    deps.metrics.callbacks.inc({ result: 'retry', outcome });
     throw new CallbackRetryError(`callback did not get an answer: ${error instanceof Error ? error.message : String(error)}`);
   }
   const answer = (await response.text().catch(() => '')).slice(0, 1000);
   if (response.status >= 200 && response.status < 300) {
     await deps.store.markReported(taskId, stepId, `${outcome}: ConductorOne answered ${response.status.toString()}`, at());
     log.info({ outcome, status: response.status }, 'callback delivered');
+    deps.metrics.callbacks.inc({ result: 'delivered', outcome });
     await commentOnTicket(deps, record, outcome, log);
     return { sent: true, status: response.status };
   }
   if (isRetryableStatus(response.status)) {
+    deps.metrics.callbacks.inc({ result: 'retry', outcome });
     throw new CallbackRetryError(`callback answered ${response.status.toString()}`, parseRetryAfter(response.headers.get('retry-after')));
   }
   const detail = `ConductorOne answered ${response.status.toString()}: ${answer}`;
   log.error({ outcome, status: response.status, answer }, 'callback refused; not retried');
+  deps.metrics.callbacks.inc({ result: 'failed', outcome });
   await deps.store.markCallbackFailed(taskId, stepId, detail, at());
   throw new UnrecoverableError(detail);
 }

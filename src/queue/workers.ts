@@ -17,7 +17,8 @@ export interface WorkerOptions {
 
 export interface Workers {
   workers: Worker[];
-  close(): Promise<void>;
+  /** Stops taking jobs and waits for running ones; `force` abandons them (the stalled-job check recovers them). */
+  close(force?: boolean): Promise<void>;
 }
 
 /**
@@ -64,14 +65,23 @@ export async function startWorkers(deps: JobDeps, queues: Queues, options: Worke
   } else {
     await queues.reconcile.removeJobScheduler('reconcile');
   }
+  const observe = (queue: string, job: Job | undefined, result: string) => {
+    if (job?.processedOn !== undefined && job.finishedOn !== undefined) {
+      deps.metrics.jobDuration.observe({ queue, result }, (job.finishedOn - job.processedOn) / 1000);
+    }
+  };
   for (const worker of created) {
-    worker.on('failed', (job, error) => deps.logger.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
+    worker.on('completed', (job) => observe(worker.name, job, 'completed'));
+    worker.on('failed', (job, error) => {
+      observe(worker.name, job, 'failed');
+      deps.logger.warn({ queue: worker.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed');
+    });
     worker.on('error', (error) => deps.logger.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
   return {
     workers: created,
-    async close() {
-      await Promise.all(created.map((worker) => worker.close()));
+    async close(force = false) {
+      await Promise.all(created.map((worker) => worker.close(force)));
     },
   };
 }

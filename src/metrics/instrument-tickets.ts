@@ -1,0 +1,29 @@
+import { TicketSystemError } from '../tickets/ticket-error.ts';
+import type { TicketSystem } from '../tickets/ticket-system.ts';
+import type { Metrics } from './metrics.ts';
+
+/** The same TicketSystem, with each call timed and each failure counted. */
+export function instrumentTickets(system: TicketSystem, metrics: Metrics): TicketSystem {
+  const timed =
+    <A extends unknown[], R>(operation: string, call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const stop = metrics.ticketCalls.startTimer({ system: system.name, operation });
+      try {
+        const result = await call(...args);
+        stop({ outcome: 'ok' });
+        return result;
+      } catch (error) {
+        const outcome = error instanceof TicketSystemError ? error.code : 'error';
+        stop({ outcome });
+        metrics.ticketErrors.inc({ system: system.name, operation, status: error instanceof TicketSystemError && error.status !== undefined ? String(error.status) : 'none' });
+        throw error;
+      }
+    };
+  return {
+    name: system.name,
+    create: timed('create', system.create.bind(system)),
+    findByTask: timed('find_by_task', system.findByTask.bind(system)),
+    getStatus: timed('get_status', system.getStatus.bind(system)),
+    comment: timed('comment', system.comment.bind(system)),
+  };
+}

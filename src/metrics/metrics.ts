@@ -1,0 +1,56 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Every metric the bridge exports, on its own registry (no global state: tests build as many as they like). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'c1tb_' });
+  return {
+    registry,
+    webhooks: new Counter({
+      name: 'c1tb_webhooks_received_total',
+      help: 'Webhook requests by endpoint and HTTP status of the answer.',
+      labelNames: ['endpoint', 'status'] as const,
+      registers: [registry],
+    }),
+    queueJobs: new Gauge({
+      name: 'c1tb_queue_jobs',
+      help: 'Jobs in each queue by state, read from Redis at scrape time.',
+      labelNames: ['queue', 'state'] as const,
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: 'c1tb_job_duration_seconds',
+      help: 'Time a worker spent on a job attempt, by queue and result.',
+      labelNames: ['queue', 'result'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    ticketCalls: new Histogram({
+      name: 'c1tb_ticket_system_call_duration_seconds',
+      help: 'Latency of calls to Jira and ServiceNow, by system, operation and outcome (ok or the error class).',
+      labelNames: ['system', 'operation', 'outcome'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    ticketErrors: new Counter({
+      name: 'c1tb_ticket_system_errors_total',
+      help: 'Failed calls to Jira and ServiceNow by system, operation and HTTP status ("none" without an answer).',
+      labelNames: ['system', 'operation', 'status'] as const,
+      registers: [registry],
+    }),
+    callbacks: new Counter({
+      name: 'c1tb_callbacks_total',
+      help: 'Callbacks to ConductorOne by result: delivered, retry, failed, refused (foreign origin).',
+      labelNames: ['result', 'outcome'] as const,
+      registers: [registry],
+    }),
+    reconcileRuns: new Counter({
+      name: 'c1tb_reconcile_runs_total',
+      help: 'Reconciliation runs, and what they found.',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

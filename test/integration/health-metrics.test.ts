@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
+import { startFakeJira, type FakeJira } from '../fakes/jira.ts';
+import { startOwnRedis } from '../helpers/redis-server.ts';
+import { startTestBridge } from '../helpers/test-bridge.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+
+let c1: FakeConductorOne;
+let jira: FakeJira;
+beforeAll(async () => {
+  c1 = await startFakeConductorOne();
+  jira = await startFakeJira();
+});
+afterAll(async () => {
+  await c1.close();
+  await jira.close();
+});
+
+function metricValue(text: string, name: string, labels: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.split(',').every((label) => l.includes(label)));
+  return line === undefined ? undefined : Number(line.split(' ').at(-1));
+}
+
+describe('health, readiness and metrics', () => {
+  it('/healthz answers while the process lives; /readyz needs Redis and a running worker, and turns 503 when Redis stops', async () => {
+    const redis = await startOwnRedis();
+    const bridge = await startTestBridge({ c1, redisUrl: redis.url, config: { reconcile: { intervalSeconds: 0 } }, overrides: { shutdownTimeoutMs: 500 } });
+    try {
+      expect((await bridge.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+      const before = await bridge.app.inject({ url: '/readyz' });
+      expect(before.statusCode).toBe(503);
+      expect(before.json()).toEqual({ status: 'not_ready', checks: { redis: 'ok', workers: 'none running' } });
+      await bridge.deps.startWorkers();
+      await waitFor('readiness', async () => (await bridge.app.inject({ url: '/readyz' })).statusCode === 200);
+      expect((await bridge.app.inject({ url: '/readyz' })).json()).toMatchObject({ status: 'ready', checks: { redis: 'ok' } });
+      await redis.stop();
+      const after = await bridge.app.inject({ url: '/readyz' });
+      expect(after.statusCode).toBe(503);
+      expect(after.json()).toMatchObject({ status: 'not_ready', checks: { workers: 'unknown' } });
+      expect((after.json() as { checks: { redis: string } }).checks.redis).toMatch(/^unreachable: /);
+      expect((await bridge.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await redis.stop();
+      await bridge.close().catch(() => undefined);
+    }
+  });
+
+  it('counts webhooks, queue depth, ticket calls, job durations and callbacks', async () => {
+    const bridge = await startTestBridge({
+      c1,
+      overrides: { jiraSchemaMismatch: 'throw' },
+      config: {
+        conductorone: { tenant: c1.tenant, jwksUrl: c1.jwksUrl, callbackOrigins: [c1.url] },
+        jira: { baseUrl: jira.url, email: 'bridge@acme.example', apiToken: 'jira-api-token', webhookSecret: 's' },
+        defaultRoute: { jira: { project: 'OPS' } },
+        reconcile: { intervalSeconds: 0 },
+      },
+    });
+    try {
+      const body = JSON.parse(readFileSync(new URL('../fixtures/conductorone/provision-grant.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+      body['callbackUrl'] = c1.callbackUrl(`metrics-${randomUUID()}`);
+      expect((await bridge.deliver(body)).statusCode).toBe(202);
+      expect((await bridge.post(Buffer.from('{}'), { 'content-type': 'application/json' })).statusCode).toBe(401);
+      let text = (await bridge.app.inject({ url: '/metrics' })).body;
+      expect(metricValue(text, 'c1tb_webhooks_received_total', 'endpoint="/webhooks/conductorone",status="202"')).toBe(1);
+      expect(metricValue(text, 'c1tb_webhooks_received_total', 'status="401"')).toBe(1);
+      expect(metricValue(text, 'c1tb_queue_jobs', 'queue="create-ticket",state="waiting"')).toBe(1);
+
+      await bridge.deps.startWorkers();
+      const issue = await waitFor('the issue', () => [...jira.issues.values()][0]);
+      await waitFor('the ticket on record', async () => (await bridge.deps.correlationStore.get('2pQdTask0001', '2pQdStepProv'))?.state === 'ticket_created');
+      const event = JSON.stringify(jira.transition(issue.key, 'Done', 'done'));
+      await bridge.app.inject({ method: 'POST', url: '/webhooks/jira', payload: event, headers: { 'content-type': 'application/json', 'x-hub-signature': jira.sign(event, 's') } });
+      await waitFor('the callback', async () => (await bridge.deps.correlationStore.get('2pQdTask0001', '2pQdStepProv'))?.state === 'reported');
+
+      text = (await bridge.app.inject({ url: '/metrics' })).body;
+      expect(metricValue(text, 'c1tb_ticket_system_call_duration_seconds_count', 'system="jira",operation="create",outcome="ok"')).toBe(1);
+      expect(metricValue(text, 'c1tb_callbacks_total', 'result="delivered",outcome="complete"')).toBe(1);
+      expect(metricValue(text, 'c1tb_job_duration_seconds_count', 'queue="create-ticket",result="completed"')).toBe(1);
+      expect(metricValue(text, 'c1tb_webhooks_received_total', 'endpoint="/webhooks/jira",status="200"')).toBe(1);
+      expect(metricValue(text, 'c1tb_queue_jobs', 'queue="create-ticket",state="completed"')).toBe(1);
+    } finally {
+      await bridge.close();
+      jira.reset();
+    }
+  });
+});
