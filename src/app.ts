@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { adminRoutes, type AdminDeps } from './http/admin.ts';
 import { conductorOneWebhook, type C1WebhookDeps } from './http/conductorone-webhook.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { healthRoutes, type HealthDeps } from './http/health.ts';
@@ -15,6 +16,8 @@ export interface AppDeps {
   jira?: JiraWebhookDeps;
   /** Present when the config has a servicenow section. */
   servicenow?: ServiceNowWebhookDeps;
+  /** Present when admin credentials are configured; /admin does not exist otherwise. */
+  admin?: AdminDeps;
 }
 
 /** Builds the HTTP app; it never listens, so tests drive it with `inject` and entry points decide where it serves. */
@@ -35,5 +38,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(conductorOneWebhook(deps.c1));
   if (deps.jira !== undefined) await app.register(jiraWebhook(deps.jira));
   if (deps.servicenow !== undefined) await app.register(serviceNowWebhook(deps.servicenow));
+  if (deps.admin !== undefined) await app.register(adminRoutes(deps.admin));
   return app;
 }

@@ -138,6 +138,9 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     app: {
       logger,
       health: { redis, queues, metrics },
+      ...(config.admin.username === undefined || config.admin.password === undefined
+        ? {}
+        : { admin: { username: config.admin.username, password: config.admin.password, queues, store: correlationStore } }),
       bodyLimitBytes: config.server.bodyLimitBytes,
       c1: {
         verifyC1Token,

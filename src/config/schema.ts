@@ -1,35 +1,60 @@
 import { z } from 'zod';
 
-/** Key names whose values are secrets: redacted in logs, never printed by the CLI. */
+/**
+ * Config key names whose values are secrets, wherever they occur: a logger redacts them and the CLI never prints
+ * them. `redis.url` may also carry a password (`redis://:secret@host`), so it is never logged whole either.
+ */
 export const SECRET_KEYS = ['apiToken', 'token', 'password', 'webhookSecret', 'clientSecret'] as const;
 
-const httpUrl = z
-  .string()
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an absolute http(s) URL');
+const isHttpUrl = (value: string): boolean => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
 
-const origin = z.string().refine((value) => {
-  if (!URL.canParse(value)) return false;
-  const url = new URL(value);
-  return /^https?:$/.test(url.protocol) && url.origin === value.replace(/\/$/, '');
-}, 'must be an origin: scheme://host[:port], without a path');
+const httpUrl = z.string().refine(isHttpUrl, 'must be an absolute http(s) URL');
+
+/** The bridge's own address: tokens' `htu` is this plus a path, compared without query or fragment. */
+const publicUrl = z
+  .string()
+  .superRefine((value, ctx) => {
+    if (!isHttpUrl(value)) ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
+    else if (/[?#]/.test(value)) ctx.addIssue({ code: 'custom', message: 'must not have a query string or fragment' });
+  })
+  .transform((value) => value.replace(/\/+$/, ''));
+
+/** Compared with a callback URL's origin, so it is normalised the way `URL#origin` is (lower case, no default port). */
+const origin = z
+  .string()
+  .refine((value) => /^https?:\/\/[^/?#@]+\/?$/i.test(value) && URL.canParse(value), 'must be an origin: scheme://host[:port], without a path')
+  .transform((value) => new URL(value).origin);
 
 const host = z
   .string()
-  .min(1)
-  .refine((value) => !value.includes('/') && URL.canParse(`https://${value}`), 'must be a host name, e.g. acme.conductor.one');
+  .refine((value) => URL.canParse(`https://${value}`) && new URL(`https://${value}`).host === value.toLowerCase(), 'must be a host name, e.g. acme.conductor.one')
+  .transform((value) => value.toLowerCase());
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 
+/**
+ * A whole number from YAML, or digits from a `${VAR}` (a string). Unlike `z.coerce.number()`, an empty value or a
+ * key left without one is an error instead of a silent 0 (which would mean "random port" or "reconcile off").
+ */
+function integer(min: number, max: number = Number.MAX_SAFE_INTEGER) {
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value),
+    z.number().int('must be a whole number').min(min, `must be at least ${min.toString()}`).max(max, `must be at most ${max.toString()}`),
+  );
+}
+
 /** One secret or several (rotation: the new one is added, then the old one removed). */
 const secretList = z
-  .union([nonEmpty, z.array(nonEmpty).min(1, 'must list at least one secret')])
+  .union([nonEmpty, z.array(nonEmpty).min(1, 'must list at least one secret')], {
+    error: (issue) => (issue.code === 'invalid_union' ? 'must be a secret or a list of secrets' : undefined),
+  })
   .transform((value) => (typeof value === 'string' ? [value] : value));
 
 const server = z.strictObject({
   host: z.string().default('0.0.0.0'),
-  port: z.coerce.number().int().min(0).max(65535).default(8080),
-  publicUrl: httpUrl,
-  bodyLimitBytes: z.coerce.number().int().min(1024).default(1_048_576),
+  port: integer(0, 65535).default(8080),
+  publicUrl,
+  bodyLimitBytes: integer(1024).default(1_048_576),
 });
 
 const redis = z.strictObject({
@@ -44,7 +69,7 @@ const conductorone = z.strictObject({
   tenant: host,
   jwksUrl: httpUrl.optional(),
   audience: nonEmpty.optional(),
-  clockToleranceSeconds: z.coerce.number().int().min(0).max(300).default(30),
+  clockToleranceSeconds: integer(0, 300).default(30),
   callbackOrigins: z.array(origin).min(1).optional(),
 });
 
@@ -75,7 +100,7 @@ const servicenowOauth = z.strictObject({
   tokenUrl: httpUrl.optional(),
 });
 
-const stateCodes = z.array(z.coerce.number().int()).default([]);
+const stateCodes = z.array(integer(0)).default([]);
 const tableStates = z.strictObject({ complete: stateCodes, errored: stateCodes });
 
 /** Contract §6 defaults: incident 6/7 ⇒ complete, 8 ⇒ errored; sc_task and sc_req_item 3 ⇒ complete, 4/7 ⇒ errored. */
@@ -115,11 +140,14 @@ const jiraTarget = z.strictObject({
   fields: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** ServiceNow takes every field value as text; `urgency: 2` need not be quoted. */
+const fieldText = z.union([z.string(), z.number(), z.boolean()], { error: 'must be text, a number or true/false' }).transform(String);
+
 const servicenowTarget = z.strictObject({
   table: z.enum(['incident', 'sc_task', 'sc_req_item']),
   shortDescription: z.string().optional(),
   description: z.string().optional(),
-  fields: z.record(z.string(), z.string()).default({}),
+  fields: z.record(z.string(), fieldText).default({}),
 });
 
 const match = z.strictObject({
@@ -141,12 +169,12 @@ const route = z.strictObject({ name: nonEmpty, match: match.default({}), ...targ
 const defaultRoute = z.strictObject(target).superRefine(oneTarget);
 
 const jobs = z.strictObject({
-  attempts: z.coerce.number().int().min(1).max(1000).default(12),
-  backoffMs: z.coerce.number().int().min(1).default(2000),
+  attempts: integer(1, 1000).default(12),
+  backoffMs: integer(1).default(2000),
 });
 
 const reconcile = z.strictObject({
-  intervalSeconds: z.coerce.number().int().min(0).default(300),
+  intervalSeconds: integer(0).default(300),
 });
 
 /** An empty value (`${ADMIN_USER:-}`) counts as unset. */
@@ -200,7 +228,6 @@ const rawConfig = z
 /** The config file's schema: parsing applies the documented defaults, including those derived from other keys. */
 export const configSchema = rawConfig.transform((config) => ({
   ...config,
-  server: { ...config.server, publicUrl: config.server.publicUrl.replace(/\/+$/, '') },
   ...(config.servicenow === undefined
     ? {}
     : { servicenow: { ...config.servicenow, states: { ...DEFAULT_SERVICENOW_STATES, ...config.servicenow.states } } }),
@@ -208,9 +235,16 @@ export const configSchema = rawConfig.transform((config) => ({
     ...config.conductorone,
     jwksUrl: config.conductorone.jwksUrl ?? `https://${config.conductorone.tenant}/auth/v1/jwks`,
     audience: config.conductorone.audience ?? new URL(config.server.publicUrl).host,
-    callbackOrigins: (config.conductorone.callbackOrigins ?? [`https://${config.conductorone.tenant}`]).map((o) => o.replace(/\/$/, '')),
+    callbackOrigins: config.conductorone.callbackOrigins ?? [`https://${config.conductorone.tenant}`],
   },
 }));
 
-export type BridgeConfig = z.output<typeof configSchema>;
+type DeepReadonly<T> = T extends ReadonlyArray<infer U>
+  ? ReadonlyArray<DeepReadonly<U>>
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** The parsed config. Read-only because the loader freezes it: one config per process, changed only by a restart. */
+export type BridgeConfig = DeepReadonly<z.output<typeof configSchema>>;
 export type RouteConfig = BridgeConfig['routes'][number];

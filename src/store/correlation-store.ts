@@ -170,6 +170,24 @@ export class CorrelationStore {
     return value === null ? undefined : decodeStep(value);
   }
 
+  /** Every step recorded for a task (an operator's look-up, so a SCAN is fine here). */
+  async findTask(taskId: string): Promise<CorrelationRecord[]> {
+    const pattern = `${this.keys.record(taskId, '')}*`;
+    const found: CorrelationRecord[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        if (key.endsWith(':history')) continue;
+        const stepId = await this.redis.hget(key, 'stepId');
+        const record = stepId === null ? undefined : await this.get(taskId, stepId);
+        if (record !== undefined && record.taskId === taskId) found.push(record);
+      }
+    } while (cursor !== '0');
+    return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
   /** Task steps with an open ticket. */
   async openSteps(): Promise<Array<{ taskId: string; stepId: string }>> {
     const members = await this.redis.smembers(this.keys.open());

@@ -1,0 +1,57 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Queues } from '../queue/queues.ts';
+import type { CorrelationStore } from '../store/correlation-store.ts';
+import { constantTimeEqual } from '../verify/constant-time.ts';
+
+export interface AdminDeps {
+  username: string;
+  password: string;
+  queues: Queues;
+  store: CorrelationStore;
+}
+
+/** True when `authorization` is HTTP Basic with exactly these credentials (compared in constant time). */
+export function basicAuthMatches(authorization: string | undefined, username: string, password: string): boolean {
+  const match = /^basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
+  if (match?.[1] === undefined) return false;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon === -1) return false;
+  // Both halves are always compared, so the time taken does not say which one was wrong.
+  const userOk = constantTimeEqual(decoded.slice(0, colon), username);
+  const passwordOk = constantTimeEqual(decoded.slice(colon + 1), password);
+  return userOk && passwordOk;
+}
+
+/** `/admin/queues` (the queue dashboard) and `/admin/tasks/:taskId`, behind basic auth. */
+export function adminRoutes(deps: AdminDeps) {
+  return async function plugin(app: FastifyInstance): Promise<void> {
+    app.addHook('onRequest', async (request, reply) => {
+      if (basicAuthMatches(request.headers.authorization, deps.username, deps.password)) return;
+      request.log.info({ url: request.url.split('?')[0] }, 'admin request refused: missing or wrong credentials');
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Basic realm="c1-ticket-bridge admin", charset="UTF-8"')
+        .send({ error: 'unauthorized', message: 'admin credentials required' });
+    });
+
+    app.get<{ Params: { taskId: string } }>('/admin/tasks/:taskId', async (request, reply) => {
+      const records = await deps.store.findTask(request.params.taskId);
+      if (records.length === 0) return reply.code(404).send({ error: 'not_found', message: `no record of task ${request.params.taskId}` });
+      // The callback URL carries C1's token: an operator sees where it points, not the token.
+      const steps = records.map(({ callbackUrl, ...record }) => ({ ...record, callbackOrigin: URL.canParse(callbackUrl) ? new URL(callbackUrl).origin : '' }));
+      return { taskId: request.params.taskId, steps };
+    });
+
+    const board = new FastifyAdapter();
+    createBullBoard({
+      queues: [deps.queues.createTicket, deps.queues.sendCallback, deps.queues.reconcile].map((queue) => new BullMQAdapter(queue)),
+      serverAdapter: board,
+    });
+    board.setBasePath('/admin/queues');
+    await app.register(board.registerPlugin(), { prefix: '/admin/queues' });
+  };
+}
