@@ -13,7 +13,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }],
     },
   },
-  { files: ['src/cli/**', 'bench/**', 'bin/**', 'scripts/**'], rules: { 'no-console': 'off' } },
+  { files: ['src/cli/**', 'bench/**', 'bin/**', 'demo/**'], rules: { 'no-console': 'off' } },
   {
     // Runs inside ServiceNow (Rhino), with the platform's globals.
     files: ['integrations/servicenow/**/*.js'],
