@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const logger = createLogger({ level: config.logging.level }).child({ role });
+  // Pretty on a terminal, JSON everywhere else (LOG_FORMAT=json forces JSON on a terminal too).
+  const pretty = process.stdout.isTTY && process.env['LOG_FORMAT'] !== 'json';
+  const logger = createLogger({ level: config.logging.level, pretty }).child({ role });
   const deps = await createDeps(config, logger);
   const app = role === 'worker' ? undefined : await buildApp(deps.app);
   if (role !== 'api') await deps.startWorkers();

@@ -1,9 +1,11 @@
 /**
- * Zod schemas for the ConductorOne webhook bodies the bridge reads, derived from C1's public OpenAPI (the schemas are
- * copied unchanged in shared/spec/conductorone-openapi-subset.json; each object names the schema it mirrors).
- * Every property is optional and nullable, as the OpenAPI says (protobuf JSON omits defaults), and every object is
- * loose: C1 adds fields over time and an unknown field must pass through, not refuse a delivery.
- * Only the properties the bridge uses are declared; a test checks each exists in the OpenAPI schema named here.
+ * Zod schemas for the ConductorOne webhook bodies the bridge reads, derived from C1's public OpenAPI (copied unchanged
+ * into test/fixtures/conductorone-openapi-subset.json; the comment above each object names the schema it mirrors).
+ *
+ * - Every property is optional and nullable, as the OpenAPI says: protobuf JSON omits defaults, and C1 may send null.
+ * - Every object is loose: C1 adds fields over time, and an unknown field must pass through, not refuse a delivery.
+ * - Only the properties the bridge reads (or that tell a ticket reader something) are declared, each typed as the
+ *   OpenAPI types it; test/unit/c1/schemas.test.ts checks names, types and nullability against the OpenAPI.
  */
 import { z } from 'zod';
 
@@ -14,17 +16,45 @@ export const C1_EVENT = {
   workflowStep: 'c1.webhooks.v1.PayloadWorkflowStep',
 } as const;
 
+export type C1Event = (typeof C1_EVENT)[keyof typeof C1_EVENT];
+
+/**
+ * The `@type` of the expanded objects. protobuf's Any always writes `type.googleapis.com/` before the message name;
+ * an item whose `@type` differs is treated as a kind the bridge does not read.
+ */
+export const EXPANDED_TYPE = {
+  app: 'type.googleapis.com/c1.api.app.v1.App',
+  entitlement: 'type.googleapis.com/c1.api.app.v1.AppEntitlement',
+  user: 'type.googleapis.com/c1.api.user.v1.User',
+  appUser: 'type.googleapis.com/c1.api.app.v1.AppUser',
+} as const;
+
+export type ExpandedTypeUrl = (typeof EXPANDED_TYPE)[keyof typeof EXPANDED_TYPE];
+
+// Enum properties are plain strings on purpose: the OpenAPI marks them `x-speakeasy-unknown-values: allow`, and a new
+// enum value from C1 must not turn a delivery away.
 const str = z.string().nullish();
 const bool = z.boolean().nullish();
-/** int64 values are strings in protobuf JSON (`"format": "int64", "type": "string"`). */
-const int64 = z.string().regex(/^-?\d+$/, 'must be an int64 in a string').nullish();
-/** google.protobuf.Duration in JSON: decimal seconds with an `s` suffix (`"format": "duration"`). */
-const duration = z.string().regex(/^-?\d+(\.\d{1,9})?s$/, 'must be a protobuf duration such as "604800s"').nullish();
-/** google.protobuf.Timestamp in JSON: RFC 3339 (`"format": "date-time"`). */
+/** `"type": "string", "format": "int64"`: protobuf JSON writes 64-bit integers as decimal strings. */
+const int64 = z
+  .string()
+  .regex(/^-?\d{1,19}$/, 'must be an int64 written as a decimal string')
+  .nullish();
+/** `"format": "duration"`: google.protobuf.Duration, decimal seconds with an `s` suffix (at most 9 fraction digits). */
+const duration = z
+  .string()
+  .regex(/^-?\d{1,12}(\.\d{1,9})?s$/, 'must be a protobuf duration such as "604800s"')
+  .nullish();
+/** `"format": "date-time"`: google.protobuf.Timestamp, RFC 3339. */
 const timestamp = z.iso.datetime({ offset: true }).nullish();
+/** A message the bridge does not read into, but whose place must at least hold an object. */
+const message = z.looseObject({}).nullish();
 
-/** `google.protobuf.Any`: a message with its `@type`. */
-export const anySchema = z.looseObject({ '@type': str });
+/** google.protobuf.Any (inline in the OpenAPI): a message beside its `@type`. */
+export const anySchema = z.looseObject({ '@type': z.string().optional() });
+
+// c1.webhooks.v1.PayloadTest
+export const testPayloadSchema = z.looseObject({});
 
 // c1.api.task.v1.TaskTypeGrant
 export const taskTypeGrantSchema = z.looseObject({
@@ -36,12 +66,12 @@ export const taskTypeGrantSchema = z.looseObject({
   outcome: str,
 });
 
-// c1.api.task.v1.TaskRevokeSource
+// c1.api.task.v1.TaskRevokeSource: a oneof; the name of the field that is set says why the access goes.
 export const taskRevokeSourceSchema = z.looseObject({
-  expired: z.looseObject({}).nullish(),
-  nonUsage: z.looseObject({}).nullish(),
-  request: z.looseObject({}).nullish(),
-  review: z.looseObject({}).nullish(),
+  expired: message,
+  nonUsage: message,
+  request: message,
+  review: message,
 });
 
 // c1.api.task.v1.TaskTypeRevoke
@@ -54,31 +84,42 @@ export const taskTypeRevokeSchema = z.looseObject({
   source: taskRevokeSourceSchema.nullish(),
 });
 
-// c1.api.task.v1.TaskType
+// c1.api.task.v1.TaskType: a oneof.
 export const taskTypeSchema = z.looseObject({
   grant: taskTypeGrantSchema.nullish(),
   revoke: taskTypeRevokeSchema.nullish(),
-  certify: z.looseObject({}).nullish(),
-  offboarding: z.looseObject({}).nullish(),
+  certify: message,
+  offboarding: message,
 });
 
-// c1.api.policy.v1.PolicyStepInstance
+// c1.api.policy.v1.ProvisionInstance
+export const provisionInstanceSchema = z.looseObject({
+  state: str,
+  webhookId: str,
+  webhookInstanceId: str,
+});
+
+// c1.api.policy.v1.PolicyStepInstance: `id` is the step the bridge keys its ticket on (contract §5).
 export const policyStepInstanceSchema = z.looseObject({
   id: str,
   state: str,
-  provision: z.looseObject({}).nullish(),
-  approval: z.looseObject({}).nullish(),
+  provision: provisionInstanceSchema.nullish(),
+  approval: message,
 });
 
 // c1.api.policy.v1.Policy
-export const policySchema = z.looseObject({ id: str, displayName: str, policyType: str });
+export const policySchema = z.looseObject({
+  id: str,
+  displayName: str,
+  policyType: str,
+});
 
-// c1.api.policy.v1.PolicyInstance
+// c1.api.policy.v1.PolicyInstance: `next` holds policy steps, not step instances (they have no id yet).
 export const policyInstanceSchema = z.looseObject({
   policy: policySchema.nullish(),
   current: policyStepInstanceSchema.nullish(),
   history: z.array(policyStepInstanceSchema).nullish(),
-  next: z.array(policyStepInstanceSchema).nullish(),
+  next: z.array(z.looseObject({})).nullish(),
 });
 
 // c1.api.task.v1.Task
@@ -88,6 +129,7 @@ export const taskSchema = z.looseObject({
   displayName: str,
   description: str,
   state: str,
+  origin: str,
   userId: str,
   createdByUserId: str,
   emergencyAccess: bool,
@@ -97,7 +139,7 @@ export const taskSchema = z.looseObject({
   updatedAt: timestamp,
 });
 
-// c1.api.task.v1.TaskView
+// c1.api.task.v1.TaskView: the `*Path` values are JSONPath strings into the payload's `expanded` list.
 export const taskViewSchema = z.looseObject({
   task: taskSchema.nullish(),
   appPath: str,
@@ -108,25 +150,77 @@ export const taskViewSchema = z.looseObject({
   createdByUserPath: str,
 });
 
-// c1.api.app.v1.App
-export const appSchema = z.looseObject({ id: str, displayName: str, description: str });
-
-// c1.api.app.v1.AppEntitlement
-export const appEntitlementSchema = z.looseObject({ id: str, appId: str, displayName: str, slug: str, alias: str, description: str });
-
-// c1.api.user.v1.User
-export const userSchema = z.looseObject({ id: str, displayName: str, email: str, username: str, department: str, jobTitle: str, status: str });
-
-// c1.api.app.v1.AppUser
-export const appUserSchema = z.looseObject({ id: str, appId: str, identityUserId: str, displayName: str, email: str, username: str });
-
-// c1.webhooks.v1.PayloadProvisionStep
-export const provisionStepPayloadSchema = z.looseObject({
-  taskView: taskViewSchema.nullish(),
-  expanded: z.array(anySchema).nullish(),
+// c1.api.app.v1.App, as an expanded Any
+export const appSchema = z.looseObject({
+  '@type': z.literal(EXPANDED_TYPE.app),
+  id: str,
+  displayName: str,
+  description: str,
 });
 
-// c1.webhooks.v1.Body
+// c1.api.app.v1.AppEntitlement, as an expanded Any
+export const appEntitlementSchema = z.looseObject({
+  '@type': z.literal(EXPANDED_TYPE.entitlement),
+  id: str,
+  appId: str,
+  displayName: str,
+  slug: str,
+  alias: str,
+  description: str,
+});
+
+// c1.api.user.v1.User, as an expanded Any
+export const userSchema = z.looseObject({
+  '@type': z.literal(EXPANDED_TYPE.user),
+  id: str,
+  displayName: str,
+  email: str,
+  username: str,
+  department: str,
+  jobTitle: str,
+  status: str,
+});
+
+// c1.api.app.v1.AppUser, as an expanded Any
+export const appUserSchema = z.looseObject({
+  '@type': z.literal(EXPANDED_TYPE.appUser),
+  id: str,
+  appId: str,
+  identityUserId: str,
+  displayName: str,
+  email: str,
+  username: str,
+});
+
+const knownExpandedSchema = z.discriminatedUnion('@type', [appSchema, appEntitlementSchema, userSchema, appUserSchema]);
+const KNOWN_EXPANDED_TYPES: ReadonlySet<string> = new Set(Object.values(EXPANDED_TYPE));
+
+/** An expanded object of a kind the bridge does not read (C1 expands access reviews, insights, … too). */
+export type OtherExpandedItem = z.infer<typeof anySchema>;
+// Spelled out: an inferred union would be reduced to the Any type, which every known item is a subtype of.
+export type ExpandedItem = z.infer<typeof knownExpandedSchema> | OtherExpandedItem;
+
+/**
+ * One item of `expanded`: checked as App, AppEntitlement, User or AppUser when its `@type` says so, passed through as
+ * a plain Any otherwise (C1 expands other kinds too). A union alone would hide a malformed App behind the Any
+ * fallback, or report it as a bare "invalid input"; dispatching on `@type` keeps the real issue and its path.
+ */
+export const expandedItemSchema = anySchema.transform((item, ctx): ExpandedItem => {
+  const type = item['@type'];
+  if (type === undefined || !KNOWN_EXPANDED_TYPES.has(type)) return item;
+  const parsed = knownExpandedSchema.safeParse(item);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
+  return z.NEVER;
+});
+
+// c1.webhooks.v1.PayloadProvisionStep (PayloadPolicyApprovalStep has the same two fields)
+export const provisionStepPayloadSchema = z.looseObject({
+  taskView: taskViewSchema.nullish(),
+  expanded: z.array(expandedItemSchema).nullish(),
+});
+
+// c1.webhooks.v1.Body: `payload` is an Any whose `@type` matches `event`; it is read by the schema for that event.
 export const webhookEnvelopeSchema = z.looseObject({
   version: str,
   webhookId: str,
@@ -136,28 +230,13 @@ export const webhookEnvelopeSchema = z.looseObject({
 });
 
 export type WebhookEnvelope = z.infer<typeof webhookEnvelopeSchema>;
+export type TestPayload = z.infer<typeof testPayloadSchema>;
 export type ProvisionStepPayload = z.infer<typeof provisionStepPayloadSchema>;
+export type C1TaskView = z.infer<typeof taskViewSchema>;
 export type C1Task = z.infer<typeof taskSchema>;
+export type C1TaskTypeGrant = z.infer<typeof taskTypeGrantSchema>;
+export type C1TaskTypeRevoke = z.infer<typeof taskTypeRevokeSchema>;
 export type C1App = z.infer<typeof appSchema>;
 export type C1AppEntitlement = z.infer<typeof appEntitlementSchema>;
 export type C1User = z.infer<typeof userSchema>;
 export type C1AppUser = z.infer<typeof appUserSchema>;
-
-/** Which OpenAPI schema each zod object mirrors: the test that keeps us from inventing fields walks this table. */
-export const OPENAPI_SOURCES: ReadonlyArray<[string, z.ZodObject]> = [
-  ['c1.webhooks.v1.Body', webhookEnvelopeSchema],
-  ['c1.webhooks.v1.PayloadProvisionStep', provisionStepPayloadSchema],
-  ['c1.api.task.v1.TaskView', taskViewSchema],
-  ['c1.api.task.v1.Task', taskSchema],
-  ['c1.api.task.v1.TaskType', taskTypeSchema],
-  ['c1.api.task.v1.TaskTypeGrant', taskTypeGrantSchema],
-  ['c1.api.task.v1.TaskTypeRevoke', taskTypeRevokeSchema],
-  ['c1.api.task.v1.TaskRevokeSource', taskRevokeSourceSchema],
-  ['c1.api.policy.v1.PolicyInstance', policyInstanceSchema],
-  ['c1.api.policy.v1.PolicyStepInstance', policyStepInstanceSchema],
-  ['c1.api.policy.v1.Policy', policySchema],
-  ['c1.api.app.v1.App', appSchema],
-  ['c1.api.app.v1.AppEntitlement', appEntitlementSchema],
-  ['c1.api.user.v1.User', userSchema],
-  ['c1.api.app.v1.AppUser', appUserSchema],
-];

@@ -1,26 +1,39 @@
-import { ConfigError, loadConfig } from '../config/load.ts';
-import type { Env } from '../config/interpolate.ts';
-import type { CliIo } from './io.ts';
+import { ConfigError, loadConfig, type Env } from '../config/load.ts';
+
+export interface CheckConfigOptions {
+  path: string;
+  env: Env;
+  /** Receives the summary, one line per call. */
+  out: (line: string) => void;
+  /** Receives the problems, one line per call. */
+  err: (line: string) => void;
+}
 
 /**
- * `check-config`: validates the config file as start-up would and prints a summary without any secret.
+ * `check-config`: validates the config file exactly as start-up does and prints a summary that holds no secret.
+ *
+ * @example
+ * process.exitCode = checkConfig({ path: 'config/bridge.yaml', env: process.env, out: console.log, err: console.error });
  * @returns the exit code: 0 valid, 1 invalid.
  */
-export function checkConfig(options: { path: string; env: Env; io: CliIo }): number {
-  const { path, io } = options;
+export function checkConfig(options: CheckConfigOptions): number {
+  const { path, out, err } = options;
+  let config;
   try {
-    const config = loadConfig({ path, env: options.env });
-    const systems = [config.jira === undefined ? undefined : 'jira', config.servicenow === undefined ? undefined : 'servicenow'].filter(Boolean);
-    io.out(`config OK: ${path}`);
-    io.out(`  publicUrl: ${config.server.publicUrl} (ConductorOne webhook: ${config.server.publicUrl}/webhooks/conductorone)`);
-    io.out(`  tenant: ${config.conductorone.tenant} (JWKS ${config.conductorone.jwksUrl}, audience ${config.conductorone.audience})`);
-    io.out(`  service desks: ${systems.length === 0 ? 'none' : systems.join(', ')}`);
-    io.out(`  routes: ${config.routes.length.toString()}${config.defaultRoute === undefined ? ', no defaultRoute' : ' + defaultRoute'}`);
-    return 0;
+    config = loadConfig({ path, env: options.env });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    io.err(`config invalid: ${path}`);
-    for (const problem of error.problems) io.err(`${problem.path}: ${problem.message}`);
+    err(`config invalid: ${path}`);
+    for (const problem of error.problems) err(`${problem.path}: ${problem.message}`);
     return 1;
   }
+  const systems = [config.jira === undefined ? [] : ['jira'], config.servicenow === undefined ? [] : ['servicenow']].flat();
+  const { publicUrl } = config.server;
+  const { tenant, jwksUrl, audience } = config.conductorone;
+  out(`config OK: ${path}`);
+  out(`  publicUrl: ${publicUrl} (ConductorOne webhook: ${publicUrl}/webhooks/conductorone)`);
+  out(`  tenant: ${tenant} (JWKS ${jwksUrl}, audience ${audience})`);
+  out(`  service desks: ${systems.length === 0 ? 'none' : systems.join(', ')}`);
+  out(`  routes: ${config.routes.length.toString()}${config.defaultRoute === undefined ? ', no defaultRoute' : ' + defaultRoute'}`);
+  return 0;
 }

@@ -1,38 +1,124 @@
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { resolveConfigPath } from '../config/load.ts';
-import type { Env } from '../config/interpolate.ts';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, resolveConfigPath, type Env } from '../config/load.ts';
+import { createDeps, type Deps } from '../deps.ts';
+import { createLogger } from '../log/logger.ts';
+import { listFailed, replayFailed, status } from './queue-commands.ts';
 import { checkConfig } from './check-config.ts';
 import { processIo, type CliIo } from './io.ts';
 
 const USAGE = `usage: c1-ticket-bridge <command>
 
 commands:
-  check-config [--config <file>]   validate the config ($BRIDGE_CONFIG, else config/bridge.yaml) and print a summary
-  help                             this text`;
+  check-config [--config <file>]      validate the config ($BRIDGE_CONFIG, else config/bridge.yaml) and print a summary
+  status <taskId> [--config <file>]   what the bridge knows of a task: steps, ticket, outcome, callback, history
+  list-failed [--queue <name>]        failed jobs with their reasons (queues: create-ticket, send-callback, reconcile)
+  replay-failed [--queue <name>] [--dry-run]   move failed jobs back to waiting, under their own ids
+  help                                this text
 
-function option(args: readonly string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index === -1 ? undefined : args[index + 1];
+exit codes: 0 done, 1 the command found problems, 2 the command line is wrong`;
+
+/** Runs a command that needs Redis: builds the dependencies from the config, and closes them afterwards. */
+async function withDeps(path: string, env: Env, io: CliIo, run: (deps: Deps) => Promise<number>): Promise<number> {
+  let config;
+  try {
+    config = loadConfig({ path, env });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(`config invalid: ${path}`);
+    for (const problem of error.problems) io.err(`${problem.path}: ${problem.message}`);
+    return 1;
+  }
+  const deps = await createDeps(config, createLogger({ level: 'silent' }), { shutdownTimeoutMs: 2_000 });
+  try {
+    await deps.redis.ping();
+  } catch (error) {
+    io.err(`Redis does not answer at ${config.redis.url.replace(/\/\/[^@/]*@/, '//')}: ${error instanceof Error ? error.message : String(error)}`);
+    await deps.close();
+    return 1;
+  }
+  try {
+    return await run(deps);
+  } catch (error) {
+    io.err(error instanceof Error ? error.message : String(error));
+    return 1;
+  } finally {
+    await deps.close();
+  }
 }
 
-/** @returns the process exit code. */
+function usageError(io: CliIo, message: string): number {
+  io.err(message);
+  io.err(USAGE);
+  return 2;
+}
+
+/**
+ * Runs one CLI command with the given arguments (without `node` and the script), environment and output.
+ *
+ * @example
+ * process.exitCode = await runCli(['check-config'], process.env, processIo);
+ * @returns the process exit code.
+ */
 export async function runCli(argv: readonly string[], env: Env, io: CliIo): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
-    case 'check-config':
-      return checkConfig({ path: option(args, '--config') ?? resolveConfigPath(env), env, io });
+    case 'check-config': {
+      let config: string | undefined;
+      try {
+        config = parseArgs({ args: [...args], options: { config: { type: 'string' } }, strict: true, allowPositionals: false }).values.config;
+      } catch (error) {
+        return usageError(io, `check-config: ${(error as Error).message}`);
+      }
+      return checkConfig({ path: config ?? resolveConfigPath(env), env, out: io.out, err: io.err });
+    }
+    case 'status':
+    case 'list-failed':
+    case 'replay-failed': {
+      let parsed;
+      try {
+        parsed = parseArgs({
+          args: [...args],
+          options: { config: { type: 'string' }, queue: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+          strict: true,
+          allowPositionals: command === 'status',
+        });
+      } catch (error) {
+        return usageError(io, `${command}: ${(error as Error).message}`);
+      }
+      const { values, positionals } = parsed;
+      const path = values.config ?? resolveConfigPath(env);
+      if (command === 'status') {
+        if (positionals.length !== 1) return usageError(io, 'status: give exactly one task id');
+        return withDeps(path, env, io, (deps) => status(deps, positionals[0] ?? '', io));
+      }
+      if (command === 'list-failed') return withDeps(path, env, io, (deps) => listFailed(deps, values.queue, io));
+      return withDeps(path, env, io, (deps) => replayFailed(deps, values.queue, values['dry-run'] === true, io));
+    }
     case 'help':
     case '--help':
     case '-h':
       io.out(USAGE);
       return 0;
+    case undefined:
+      return usageError(io, 'no command given');
     default:
-      io.err(command === undefined ? 'no command given' : `unknown command: ${command}`);
-      io.err(USAGE);
-      return 2;
+      return usageError(io, `unknown command: ${command}`);
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+function isMainModule(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    // import.meta.url is the real path; argv[1] may be a symlink (node_modules/.bin).
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) {
   process.exitCode = await runCli(process.argv.slice(2), process.env, processIo);
 }

@@ -1,25 +1,35 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
-import { interpolateEnv, keyPath, type ConfigProblem, type Env } from './interpolate.ts';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
 import { checkTemplates } from './check-templates.ts';
-import { configSchema, type BridgeConfig } from './schema.ts';
+import { interpolateEnv, keyPath, type ConfigProblem, type Env } from './interpolate.ts';
+import { configSchema, routingProblems, salvageRouting, type BridgeConfig } from './schema.ts';
 
+export type { ConfigProblem, Env } from './interpolate.ts';
+
+function formatProblems(problems: readonly ConfigProblem[]): string {
+  return problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n');
+}
+
+/** Every problem found in a config file, all of them at once, so one edit can fix them all. */
 export class ConfigError extends Error {
   readonly code = 'config_invalid';
   readonly problems: readonly ConfigProblem[];
 
   constructor(problems: readonly ConfigProblem[]) {
-    super(`the configuration has ${problems.length} problem(s)`);
+    // The lines are in the message too, so an uncaught ConfigError still tells the operator what to fix.
+    super(`the configuration has ${problems.length.toString()} problem(s):\n${formatProblems(problems)}`);
     this.name = 'ConfigError';
     this.problems = problems;
   }
 
   /** One line per problem: `<key.path>: <message>`. */
   format(): string {
-    return this.problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n');
+    return formatProblems(this.problems);
   }
 }
 
+/** The contract's rule: `BRIDGE_CONFIG`, else `config/bridge.yaml` (relative to the working directory). */
 export function resolveConfigPath(env: Env): string {
   return env['BRIDGE_CONFIG'] ?? 'config/bridge.yaml';
 }
@@ -32,33 +42,99 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Parses YAML text into a checked, frozen config; every problem of every kind is collected before it throws. */
-export function parseConfig(text: string, env: Env): BridgeConfig {
-  const document = parseDocument(text, { prettyErrors: false });
+const TYPE_NAMES: Partial<Record<string, string>> = {
+  object: 'a mapping (key: value)',
+  array: 'a list',
+  string: 'text',
+  number: 'a number',
+  boolean: 'true or false',
+};
+
+function kindOf(input: unknown): string {
+  if (input === null) return 'empty';
+  if (Array.isArray(input)) return 'a list';
+  return TYPE_NAMES[typeof input] ?? typeof input;
+}
+
+/**
+ * Wording for zod's generic issues, in the file's terms. A wrong-typed value is described by its kind only: it may
+ * sit under a secret's key. Enum and number keys never hold secrets, so there the value itself is shown.
+ */
+function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return 'is required';
+    const got = issue.expected === 'number' && typeof issue.input === 'string' ? JSON.stringify(issue.input) : kindOf(issue.input);
+    return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}, not ${got}`;
+  }
+  if (issue.code === 'invalid_value') {
+    const allowed = issue.values.map((value) => String(value)).join(', ');
+    return issue.input === undefined ? `is required: one of ${allowed}` : `must be one of ${allowed}, not ${JSON.stringify(issue.input)}`;
+  }
+  return undefined;
+}
+
+function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
+  const path = keyPath(issue.path as Array<string | number>);
+  if (issue.code === 'unrecognized_keys') {
+    return { path, message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}` };
+  }
+  return { path, message: issue.message };
+}
+
+function parseYaml(text: string): unknown {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
   if (document.errors.length > 0) {
     throw new ConfigError(
-      document.errors.map((error) => ({ path: `line ${(error.linePos?.[0].line ?? 0).toString()}`, message: `YAML syntax: ${error.message.split('\n')[0] ?? ''}` })),
+      document.errors.map((error) => {
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        return { path: `line ${line.toString()}, column ${col.toString()}`, message: `YAML syntax: ${error.message}` };
+      }),
     );
   }
-  const tree: unknown = document.toJS() ?? {};
-  const { value, problems } = interpolateEnv(tree, env);
-  const result = configSchema.safeParse(value);
-  const reported = new Set(problems.map((problem) => problem.path));
-  const schemaProblems: ConfigProblem[] = result.success
-    ? []
-    : result.error.issues
-        .map((issue) => {
-          const path = issue.code === 'unrecognized_keys' ? issue.path : issue.path;
-          const message = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : / received undefined$/.test(issue.message) ? 'is required' : issue.message;
-          return { path: keyPath(path as Array<string | number>), message };
-        })
-        // A key whose variable is missing is reported once, as the missing variable.
-        .filter((problem) => !reported.has(problem.path));
-  const all = [...problems, ...schemaProblems, ...(result.success ? checkTemplates(result.data) : [])];
-  if (all.length > 0 || !result.success) throw new ConfigError(all);
+  try {
+    return document.toJS() ?? {};
+  } catch (error) {
+    // e.g. an alias bomb: too many aliases to expand.
+    throw new ConfigError([{ path: '(root)', message: `YAML: ${(error as Error).message}` }]);
+  }
+}
+
+/** Problems a failed parse may not have reached: zod stops refining the whole once any part of it is invalid. */
+function problemsBeyondSchema(value: unknown): ConfigProblem[] {
+  const routing = salvageRouting(value);
+  const templates = checkTemplates({
+    // Invalid routes stand in as routes without templates, so the others keep their positions in the key paths.
+    routes: routing.routes.map((route) => route ?? { name: '', match: {} }),
+    defaultRoute: routing.defaultRoute,
+  });
+  return [...routingProblems(routing).map((problem) => ({ path: keyPath(problem.path), message: problem.message })), ...templates];
+}
+
+/**
+ * Parses YAML text into a checked, frozen config. Missing variables, schema problems, route and template problems
+ * are all collected before it throws; a key whose variable is missing is reported once, as the missing variable.
+ */
+export function parseConfig(text: string, env: Env): BridgeConfig {
+  const { value, problems } = interpolateEnv(parseYaml(text), env);
+  const result = configSchema.safeParse(value, { error: describeIssue });
+  const missing = new Set(problems.map((problem) => problem.path));
+  const found = result.success ? checkTemplates(result.data) : [...result.error.issues.map(toProblem), ...problemsBeyondSchema(value)];
+  const lines = new Set<string>();
+  const all = [...problems, ...found.filter((problem) => !missing.has(problem.path))].filter((problem) => {
+    const line = `${problem.path}: ${problem.message}`;
+    return !lines.has(line) && lines.add(line);
+  });
+  if (!result.success || all.length > 0) throw new ConfigError(all);
   return deepFreeze(result.data);
 }
 
+/**
+ * Reads and checks the config file; throws {@link ConfigError} listing every problem.
+ *
+ * @example
+ * const config = loadConfig({ path: resolveConfigPath(process.env), env: process.env });
+ */
 export function loadConfig(options: { path: string; env: Env }): BridgeConfig {
   let text: string;
   try {

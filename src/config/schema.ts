@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Config key names whose values are secrets, wherever they occur: a logger redacts them and the CLI never prints
- * them. `redis.url` may also carry a password (`redis://:secret@host`), so it is never logged whole either.
+ * Config key names whose values are secrets, wherever they occur, for a logger's redaction list; the CLI never
+ * prints them. Not listed because it is not only a secret: `redis.url` may carry a password (`redis://:pw@host`),
+ * so log it without its credentials.
  */
 export const SECRET_KEYS = ['apiToken', 'token', 'password', 'webhookSecret', 'clientSecret'] as const;
 
@@ -70,7 +71,7 @@ const conductorone = z.strictObject({
   jwksUrl: httpUrl.optional(),
   audience: nonEmpty.optional(),
   clockToleranceSeconds: integer(0, 300).default(30),
-  callbackOrigins: z.array(origin).min(1).optional(),
+  callbackOrigins: z.array(origin).min(1, 'must list at least one origin').optional(),
 });
 
 const jira = z
@@ -191,6 +192,58 @@ const logging = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+type Route = z.output<typeof route>;
+type DefaultRoute = z.output<typeof defaultRoute>;
+
+/** The part of a config that cross-route checks read: the routes, and which ticket systems have a section. */
+export interface RoutingView {
+  /** By position in the file; `undefined` where a route is itself invalid (its own problems are reported apart). */
+  routes: ReadonlyArray<Route | undefined>;
+  defaultRoute: DefaultRoute | undefined;
+  systems: { jira: boolean; servicenow: boolean };
+}
+
+/** Routes that target a system without a section, and route names used twice. */
+export function routingProblems(view: RoutingView): Array<{ path: Array<string | number>; message: string }> {
+  const problems: Array<{ path: Array<string | number>; message: string }> = [];
+  const check = (path: Array<string | number>, who: string, target: { jira?: unknown; servicenow?: unknown }) => {
+    for (const system of ['jira', 'servicenow'] as const) {
+      if (target[system] !== undefined && !view.systems[system]) {
+        problems.push({ path: [...path, system], message: `${who} targets ${system} but the ${system} section is missing` });
+      }
+    }
+  };
+  const names = new Set<string>();
+  view.routes.forEach((r, index) => {
+    if (r === undefined) return;
+    check(['routes', index], `route "${r.name}"`, r);
+    if (names.has(r.name)) problems.push({ path: ['routes', index, 'name'], message: `route name "${r.name}" is used twice` });
+    names.add(r.name);
+  });
+  if (view.defaultRoute !== undefined) check(['defaultRoute'], 'defaultRoute', view.defaultRoute);
+  return problems;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * The routing of a config that failed validation, each route parsed on its own: zod skips a refinement over the
+ * whole config once any key in it is invalid, yet the operator should see every route problem in the same run.
+ */
+export function salvageRouting(input: unknown): RoutingView {
+  const raw = isRecord(input) ? input : {};
+  const routes = Array.isArray(raw['routes']) ? raw['routes'] : [];
+  const parsedDefault = raw['defaultRoute'] === undefined ? undefined : defaultRoute.safeParse(raw['defaultRoute']);
+  return {
+    routes: routes.map((candidate) => {
+      const parsed = route.safeParse(candidate);
+      return parsed.success ? parsed.data : undefined;
+    }),
+    defaultRoute: parsedDefault?.success === true ? parsedDefault.data : undefined,
+    systems: { jira: raw['jira'] !== undefined, servicenow: raw['servicenow'] !== undefined },
+  };
+}
+
 const rawConfig = z
   .strictObject({
     server,
@@ -206,23 +259,8 @@ const rawConfig = z
     logging: logging.default({ level: 'info' }),
   })
   .superRefine((config, ctx) => {
-    const targets: Array<{ path: Array<string | number>; name: string; system: 'jira' | 'servicenow' }> = [];
-    config.routes.forEach((r, index) => {
-      if (r.jira !== undefined) targets.push({ path: ['routes', index, 'jira'], name: `route "${r.name}"`, system: 'jira' });
-      if (r.servicenow !== undefined) targets.push({ path: ['routes', index, 'servicenow'], name: `route "${r.name}"`, system: 'servicenow' });
-    });
-    if (config.defaultRoute?.jira !== undefined) targets.push({ path: ['defaultRoute', 'jira'], name: 'defaultRoute', system: 'jira' });
-    if (config.defaultRoute?.servicenow !== undefined) targets.push({ path: ['defaultRoute', 'servicenow'], name: 'defaultRoute', system: 'servicenow' });
-    for (const t of targets) {
-      if (config[t.system] === undefined) {
-        ctx.addIssue({ code: 'custom', path: t.path, message: `${t.name} targets ${t.system} but the ${t.system} section is missing` });
-      }
-    }
-    const names = new Set<string>();
-    config.routes.forEach((r, index) => {
-      if (names.has(r.name)) ctx.addIssue({ code: 'custom', path: ['routes', index, 'name'], message: `route name "${r.name}" is used twice` });
-      names.add(r.name);
-    });
+    const view = { routes: config.routes, defaultRoute: config.defaultRoute, systems: { jira: config.jira !== undefined, servicenow: config.servicenow !== undefined } };
+    for (const problem of routingProblems(view)) ctx.addIssue({ code: 'custom', ...problem });
   });
 
 /** The config file's schema: parsing applies the documented defaults, including those derived from other keys. */

@@ -1,28 +1,27 @@
 /**
  * Resolves a TaskView `*Path` value (`$.expanded[2]`) into the payload's `expanded` list. Only that one form is
- * understood: no general JSONPath is ever evaluated on input from outside. Anything else, an index out of range, or
- * an item of another `@type` resolves to undefined.
+ * understood, so no general JSONPath is ever evaluated on input from outside. Any other path, an index out of range,
+ * or an item of another `@type` resolves to undefined: the caller falls back to the ids on the task.
  */
+import type { ExpandedItem, ExpandedTypeUrl } from '../c1/schemas.ts';
+
+// No sign, no leading zero, nothing after the bracket; six digits is far beyond any list C1 sends.
 const EXPANDED_INDEX = /^\$\.expanded\[(0|[1-9]\d{0,5})\]$/;
 
-export function resolveExpanded(
-  expanded: ReadonlyArray<Record<string, unknown>> | null | undefined,
-  path: string | null | undefined,
-  expectedType: string,
-): Record<string, unknown> | undefined {
-  if (expanded == null || path == null) return undefined;
-  const match = EXPANDED_INDEX.exec(path);
-  if (match?.[1] === undefined) return undefined;
-  const item = expanded[Number(match[1])];
-  if (item === undefined) return undefined;
-  const type = item['@type'];
-  return typeof type === 'string' && type.endsWith(`/${expectedType}`) ? item : undefined;
-}
+export type ExpandedOf<T extends ExpandedTypeUrl> = Extract<ExpandedItem, { '@type': T }>;
 
-/** The `@type` names of the expanded objects, as protobuf's Any writes them after `type.googleapis.com/`. */
-export const EXPANDED_TYPE = {
-  app: 'c1.api.app.v1.App',
-  entitlement: 'c1.api.app.v1.AppEntitlement',
-  user: 'c1.api.user.v1.User',
-  appUser: 'c1.api.app.v1.AppUser',
-} as const;
+/**
+ * @example
+ *   resolveExpanded(payload.expanded, view.appPath, EXPANDED_TYPE.app)?.displayName // 'GitHub'
+ */
+export function resolveExpanded<T extends ExpandedTypeUrl>(
+  expanded: readonly ExpandedItem[] | null | undefined,
+  path: string | null | undefined,
+  type: T,
+): ExpandedOf<T> | undefined {
+  if (expanded == null || path == null) return undefined;
+  const index = EXPANDED_INDEX.exec(path)?.[1];
+  if (index === undefined) return undefined;
+  const item = expanded[Number(index)];
+  return item !== undefined && item['@type'] === type ? (item as ExpandedOf<T>) : undefined;
+}

@@ -1,14 +1,18 @@
 /**
  * The provisioning task as the bridge understands it: one grant or revoke of one entitlement for one user, built from
- * C1's TaskView and its expanded objects. Pure: no I/O, no clock; plain data that travels inside a job.
+ * C1's TaskView and its expanded objects. Pure (no I/O, no clock, no env) and plain JSON-serialisable data, because
+ * it travels inside a job.
  */
-import type { C1App, C1AppEntitlement, C1AppUser, C1User, ProvisionStepPayload, WebhookEnvelope } from '../c1/schemas.ts';
-import { appEntitlementSchema, appSchema, appUserSchema, userSchema } from '../c1/schemas.ts';
+import type { C1App, C1AppEntitlement, C1AppUser, C1TaskTypeRevoke, C1User, ProvisionStepPayload, WebhookEnvelope } from '../c1/schemas.ts';
+import { C1_EVENT, EXPANDED_TYPE, provisionStepPayloadSchema } from '../c1/schemas.ts';
 import { durationToSeconds } from './duration.ts';
-import { EXPANDED_TYPE, resolveExpanded } from './expanded-path.ts';
+import { resolveExpanded } from './expanded-path.ts';
+
+export { durationToSeconds } from './duration.ts';
 
 export type ProvisioningKind = 'grant' | 'revoke';
 
+/** The identity user the access is for. */
 export interface Person {
   readonly id?: string;
   readonly name?: string;
@@ -18,6 +22,12 @@ export interface Person {
   readonly jobTitle?: string;
 }
 
+/** The user's account inside the app. */
+export type AppAccount = Pick<Person, 'id' | 'name' | 'email' | 'username'>;
+
+/** Who opened the task in C1. */
+export type Requester = Pick<Person, 'id' | 'name' | 'email'>;
+
 export interface ProvisioningRequest {
   readonly kind: ProvisioningKind;
   readonly taskId: string;
@@ -25,120 +35,190 @@ export interface ProvisioningRequest {
   readonly stepId: string;
   readonly numericId?: string;
   readonly displayName?: string;
+  /** The task's description: what the requester wrote as the reason. */
   readonly justification?: string;
+  /** As C1 sent it, e.g. `604800s`. */
   readonly grantDuration?: string;
   readonly grantDurationSeconds?: number;
   readonly emergencyAccess: boolean;
   readonly app: { readonly id: string; readonly name?: string; readonly description?: string };
   readonly entitlement: { readonly id: string; readonly name?: string; readonly slug?: string; readonly description?: string };
   readonly subject: Person;
-  readonly appUser: Person;
-  readonly requester: Person;
+  readonly appUser: AppAccount;
+  readonly requester: Requester;
   /** Where a person opens the task in C1. */
   readonly taskUrl: string;
   readonly callbackUrl: string;
   readonly webhookId?: string;
-  /** Why a revoke happens, e.g. `review` for an access review. */
+  /** Why a revoke happens: the field set in TaskRevokeSource (`review`, `expired`, `nonUsage`, `request`). */
   readonly revokeSource?: string;
 }
 
 export type ProvisioningResult = { ok: true; request: ProvisioningRequest } | { ok: false; problems: string[] };
 
-/** Keeps only defined, non-empty values, so optional fields are absent rather than `undefined` or `""`. */
-function compact<T extends Record<string, unknown>>(value: T): { [K in keyof T]?: Exclude<T[K], null | undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null && v !== '')) as {
-    [K in keyof T]?: Exclude<T[K], null | undefined>;
-  };
+export interface ProvisioningOptions {
+  /** The C1 tenant host, e.g. `acme.conductor.one`: task links point there. */
+  tenant: string;
 }
 
-function expandedAs<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, item: Record<string, unknown> | undefined): T | undefined {
-  if (item === undefined) return undefined;
-  const parsed = schema.safeParse(item);
-  return parsed.success ? parsed.data : undefined;
+export interface CorrelationKey {
+  readonly taskId: string;
+  readonly stepId: string;
 }
 
-function person(user: C1User | C1AppUser | undefined, fallbackId?: string | null): Person {
-  const full = user as (C1User & C1AppUser) | undefined;
-  return compact({
-    id: user?.id ?? fallbackId,
-    name: user?.displayName,
-    email: user?.email,
-    username: user?.username,
-    department: full?.department,
-    jobTitle: full?.jobTitle,
-  });
-}
-
-export function correlationKey(request: Pick<ProvisioningRequest, 'taskId' | 'stepId'>): { taskId: string; stepId: string } {
+/** What identifies one ticket (contract §5): a repeated delivery for the same key must not open a second one. */
+export function correlationKey(request: Pick<ProvisioningRequest, 'taskId' | 'stepId'>): CorrelationKey {
   return { taskId: request.taskId, stepId: request.stepId };
 }
 
-export function taskUrl(tenant: string, task: { id: string; numericId?: string | null | undefined }): string {
+/** The task's page in C1; the numeric id is what people see there, the task id still opens it when C1 sent no number. */
+export function taskUrl(tenant: string, task: { id: string; numericId?: string | undefined }): string {
   return `https://${tenant}/task/${encodeURIComponent(task.numericId ?? task.id)}`;
 }
 
 /**
+ * Builds the request from a provisioning webhook, or lists every reason it cannot. The payload is read from the
+ * envelope (and checked against the schema) unless the caller passes the one it has already parsed.
+ *
  * @example
- *   const result = toProvisioningRequest(envelope, payload, { tenant: 'acme.conductor.one' });
- *   if (result.ok) enqueue(result.request); else refuse(result.problems);
+ *   const result = toProvisioningRequest(envelope, { tenant: 'acme.conductor.one' });
+ *   if (result.ok) enqueue(result.request);
+ *   else refuse(result.problems); // ['callbackUrl is missing']
  */
-export function toProvisioningRequest(envelope: WebhookEnvelope, payload: ProvisionStepPayload, options: { tenant: string }): ProvisioningResult {
+export function toProvisioningRequest(envelope: WebhookEnvelope, options: ProvisioningOptions): ProvisioningResult;
+export function toProvisioningRequest(envelope: WebhookEnvelope, payload: ProvisionStepPayload, options: ProvisioningOptions): ProvisioningResult;
+export function toProvisioningRequest(
+  envelope: WebhookEnvelope,
+  payloadOrOptions: ProvisionStepPayload | ProvisioningOptions,
+  maybeOptions?: ProvisioningOptions,
+): ProvisioningResult {
+  const options = maybeOptions ?? (payloadOrOptions as ProvisioningOptions);
+  const rawPayload: unknown = maybeOptions === undefined ? envelope.payload : payloadOrOptions;
+  const parsed = provisionStepPayloadSchema.safeParse(rawPayload ?? {});
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((issue) => `${jsonPath(['payload', ...issue.path])}: ${issue.message}`) };
+  }
+  return fromPayload(envelope, parsed.data, options);
+}
+
+function fromPayload(envelope: WebhookEnvelope, payload: ProvisionStepPayload, options: ProvisioningOptions): ProvisioningResult {
   const view = payload.taskView;
   const task = view?.task;
-  const expanded = payload.expanded as ReadonlyArray<Record<string, unknown>> | null | undefined;
-  const grant = task?.type?.grant;
-  const revoke = task?.type?.revoke;
-  const kind: ProvisioningKind | undefined = grant != null ? 'grant' : revoke != null ? 'revoke' : undefined;
+  const expanded = payload.expanded;
+  const grant = task?.type?.grant ?? undefined;
+  const revoke = task?.type?.revoke ?? undefined;
+  const kind: ProvisioningKind | undefined = grant !== undefined ? 'grant' : revoke !== undefined ? 'revoke' : undefined;
   const target = grant ?? revoke;
 
-  const app = expandedAs<C1App>(appSchema, resolveExpanded(expanded, view?.appPath, EXPANDED_TYPE.app));
-  const entitlement = expandedAs<C1AppEntitlement>(appEntitlementSchema, resolveExpanded(expanded, view?.entitlementsPath, EXPANDED_TYPE.entitlement));
-  const subject = expandedAs<C1User>(userSchema, resolveExpanded(expanded, view?.identityUserPath ?? view?.userPath, EXPANDED_TYPE.user));
-  const appUser = expandedAs<C1AppUser>(appUserSchema, resolveExpanded(expanded, view?.appUserPath, EXPANDED_TYPE.appUser));
-  const requester = expandedAs<C1User>(userSchema, resolveExpanded(expanded, view?.createdByUserPath, EXPANDED_TYPE.user));
+  const app = resolveExpanded(expanded, view?.appPath, EXPANDED_TYPE.app);
+  const entitlement = resolveExpanded(expanded, view?.entitlementsPath, EXPANDED_TYPE.entitlement);
+  // The identity user is the person even when the task targets an app account; userPath is the older name for it.
+  const subject = resolveExpanded(expanded, view?.identityUserPath, EXPANDED_TYPE.user) ?? resolveExpanded(expanded, view?.userPath, EXPANDED_TYPE.user);
+  const appUser = resolveExpanded(expanded, view?.appUserPath, EXPANDED_TYPE.appUser);
+  const requester = resolveExpanded(expanded, view?.createdByUserPath, EXPANDED_TYPE.user);
 
-  const taskId = task?.id ?? undefined;
-  const appId = app?.id ?? target?.appId ?? undefined;
-  const entitlementId = entitlement?.id ?? target?.appEntitlementId ?? undefined;
-  const callbackUrl = envelope.callbackUrl ?? undefined;
+  const taskId = nonEmpty(task?.id);
+  const callbackUrl = nonEmpty(envelope.callbackUrl);
+  const appId = nonEmpty(app?.id) ?? nonEmpty(target?.appId);
+  const entitlementId = nonEmpty(entitlement?.id) ?? nonEmpty(target?.appEntitlementId);
 
   const problems: string[] = [];
-  if (!taskId) problems.push('payload.taskView.task.id is missing');
-  if (!callbackUrl) problems.push('callbackUrl is missing');
-  if (kind === undefined) problems.push('payload.taskView.task.type is neither grant nor revoke');
-  if (kind !== undefined && !appId) problems.push(`no app id (payload.taskView.appPath or task.type.${kind}.appId)`);
-  if (kind !== undefined && !entitlementId) problems.push(`no entitlement id (payload.taskView.entitlementsPath or task.type.${kind}.appEntitlementId)`);
-  if (problems.length > 0 || !taskId || !callbackUrl || kind === undefined || !appId || !entitlementId) {
+  const event = nonEmpty(envelope.event);
+  if (event !== undefined && event !== C1_EVENT.provisionStep) {
+    problems.push(`event ${event} is not a provisioning step (${C1_EVENT.provisionStep})`);
+  }
+  if (taskId === undefined) problems.push('payload.taskView.task.id is missing');
+  if (callbackUrl === undefined) problems.push('callbackUrl is missing');
+  if (kind === undefined) problems.push(`payload.taskView.task.type is neither grant nor revoke (it has: ${setFields(task?.type).join(', ') || 'nothing'})`);
+  // Without a task type there is no fallback id to miss: the type problem already says what is wrong.
+  if (kind !== undefined && appId === undefined) {
+    problems.push(`no app id: neither payload.taskView.appPath nor payload.taskView.task.type.${kind}.appId gives one`);
+  }
+  if (kind !== undefined && entitlementId === undefined) {
+    problems.push(`no entitlement id: neither payload.taskView.entitlementsPath nor payload.taskView.task.type.${kind}.appEntitlementId gives one`);
+  }
+  if (problems.length > 0 || taskId === undefined || callbackUrl === undefined || kind === undefined || appId === undefined || entitlementId === undefined) {
     return { ok: false, problems };
   }
 
-  const grantDuration = grant?.grantDuration ?? undefined;
-  const revokeSource = revoke?.source == null ? undefined : Object.keys(revoke.source).find((key) => revoke.source?.[key as keyof typeof revoke.source] != null);
-
+  const numericId = nonEmpty(task?.numericId);
+  const grantDuration = nonEmpty(grant?.grantDuration);
   const request: ProvisioningRequest = {
     kind,
     taskId,
-    stepId: task?.policy?.current?.id || taskId,
+    stepId: nonEmpty(task?.policy?.current?.id) ?? taskId,
     ...compact({
-      numericId: task?.numericId,
+      numericId,
       displayName: task?.displayName,
       justification: task?.description,
       grantDuration,
       grantDurationSeconds: durationToSeconds(grantDuration),
-      webhookId: envelope.webhookId,
-      revokeSource,
     }),
     emergencyAccess: task?.emergencyAccess === true,
-    app: { id: appId, ...compact({ name: app?.displayName, description: app?.description }) },
-    entitlement: {
-      id: entitlementId,
-      ...compact({ name: entitlement?.displayName, slug: entitlement?.slug, description: entitlement?.description }),
-    },
-    subject: person(subject, target?.identityUserId ?? task?.userId),
-    appUser: person(appUser, target?.appUserId),
-    requester: person(requester, task?.createdByUserId),
-    taskUrl: taskUrl(options.tenant, { id: taskId, numericId: task?.numericId }),
+    app: appOf(appId, app),
+    entitlement: entitlementOf(entitlementId, entitlement),
+    subject: personOf(subject, nonEmpty(target?.identityUserId) ?? nonEmpty(task?.userId)),
+    appUser: appAccountOf(appUser, nonEmpty(target?.appUserId)),
+    requester: requesterOf(requester, nonEmpty(task?.createdByUserId)),
+    taskUrl: taskUrl(options.tenant, { id: taskId, numericId }),
     callbackUrl,
+    ...compact({ webhookId: envelope.webhookId, revokeSource: revokeSource(revoke) }),
   };
   return { ok: true, request };
+}
+
+function nonEmpty(value: string | null | undefined): string | undefined {
+  return value === null || value === undefined || value === '' ? undefined : value;
+}
+
+type Compact<T> = { [K in keyof T]?: Exclude<T[K], null | undefined> };
+
+/** Drops absent and empty values, so the request has no `undefined`, `null` or `""` fields to carry into a job. */
+function compact<T extends Record<string, unknown>>(value: T): Compact<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null && v !== '')) as Compact<T>;
+}
+
+function appOf(id: string, app: C1App | undefined): ProvisioningRequest['app'] {
+  return { id, ...compact({ name: app?.displayName, description: app?.description }) };
+}
+
+function entitlementOf(id: string, entitlement: C1AppEntitlement | undefined): ProvisioningRequest['entitlement'] {
+  return { id, ...compact({ name: entitlement?.displayName, slug: entitlement?.slug, description: entitlement?.description }) };
+}
+
+function personOf(user: C1User | undefined, fallbackId: string | undefined): Person {
+  return compact({
+    id: nonEmpty(user?.id) ?? fallbackId,
+    name: user?.displayName,
+    email: user?.email,
+    username: user?.username,
+    department: user?.department,
+    jobTitle: user?.jobTitle,
+  });
+}
+
+function appAccountOf(account: C1AppUser | undefined, fallbackId: string | undefined): AppAccount {
+  return compact({ id: nonEmpty(account?.id) ?? fallbackId, name: account?.displayName, email: account?.email, username: account?.username });
+}
+
+function requesterOf(user: C1User | undefined, fallbackId: string | undefined): Requester {
+  return compact({ id: nonEmpty(user?.id) ?? fallbackId, name: user?.displayName, email: user?.email });
+}
+
+/** TaskRevokeSource is a oneof: the name of the field that is set is the reason. */
+function revokeSource(revoke: C1TaskTypeRevoke | undefined): string | undefined {
+  return setFields(revoke?.source)[0];
+}
+
+/** The fields of a oneof message that hold a message, in order, e.g. `['certify']` for a TaskType. */
+function setFields(message: Record<string, unknown> | null | undefined): string[] {
+  if (message == null) return [];
+  return Object.entries(message)
+    .filter(([, value]) => typeof value === 'object' && value !== null)
+    .map(([key]) => key);
+}
+
+/** `['payload', 'expanded', 2, 'id']` → `payload.expanded[2].id`, the way the problem texts name places. */
+function jsonPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((part, index) => (typeof part === 'number' ? `[${part.toString()}]` : `${index === 0 ? '' : '.'}${String(part)}`)).join('');
 }

@@ -28,6 +28,8 @@ export interface LoggerOptions {
   level?: LevelWithSilent;
   /** Where lines go; tests pass a stream to assert on them. Defaults to stdout. */
   destination?: DestinationStream;
+  /** Human-readable lines (for a terminal); JSON otherwise. */
+  pretty?: boolean;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -37,7 +39,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       base: { service: 'c1-ticket-bridge' },
       redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
     },
-    options.destination,
+    options.destination ?? (options.pretty === true ? pino.transport({ target: 'pino-pretty', options: { colorize: true } }) : undefined),
   );
 }
 
