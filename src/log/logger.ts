@@ -1,3 +1,4 @@
+import { SECRET_KEYS } from '../config/schema.ts';
 import { pino, type Logger, type DestinationStream, type LevelWithSilent } from 'pino';
 
 /**
@@ -9,19 +10,7 @@ export const REDACT_PATHS: readonly string[] = [
   'req.headers["x-bridge-token"]',
   'headers.authorization',
   'authorization',
-  'token',
-  'callbackUrl',
-  '*.callbackUrl',
-  '*.*.callbackUrl',
-  '*.token',
-  '*.apiToken',
-  '*.password',
-  '*.webhookSecret',
-  '*.clientSecret',
-  '*.*.apiToken',
-  '*.*.password',
-  '*.*.webhookSecret',
-  '*.*.clientSecret',
+  ...['callbackUrl', ...SECRET_KEYS].flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
 export interface LoggerOptions {
