@@ -6,12 +6,14 @@ import { createDeps, type Deps } from '../deps.ts';
 import { createLogger } from '../log/logger.ts';
 import { listFailed, replayFailed, status } from './queue-commands.ts';
 import { checkConfig } from './check-config.ts';
+import { checkOnline } from './check-online.ts';
 import { processIo, type CliIo } from './io.ts';
 
 const USAGE = `usage: c1-ticket-bridge <command>
 
 commands:
-  check-config [--config <file>]      validate the config ($BRIDGE_CONFIG, else config/bridge.yaml) and print a summary
+  check-config [--config <file>] [--online]   validate the config ($BRIDGE_CONFIG, else config/bridge.yaml);
+                                      --online also reaches the JWKS, Jira and ServiceNow with the credentials
   status <taskId> [--config <file>]   what the bridge knows of a task: steps, ticket, outcome, callback, history
   list-failed [--queue <name>]        failed jobs with their reasons (queues: create-ticket, send-callback, reconcile)
   replay-failed [--queue <name>] [--dry-run]   move failed jobs back to waiting, under their own ids
@@ -65,13 +67,22 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo): Prom
   const [command, ...args] = argv;
   switch (command) {
     case 'check-config': {
-      let config: string | undefined;
+      let values;
       try {
-        config = parseArgs({ args: [...args], options: { config: { type: 'string' } }, strict: true, allowPositionals: false }).values.config;
+        ({ values } = parseArgs({ args: [...args], options: { config: { type: 'string' }, online: { type: 'boolean' } }, strict: true, allowPositionals: false }));
       } catch (error) {
         return usageError(io, `check-config: ${(error as Error).message}`);
       }
-      return checkConfig({ path: config ?? resolveConfigPath(env), env, out: io.out, err: io.err });
+      const path = values.config ?? resolveConfigPath(env);
+      const offline = checkConfig({ path, env, out: io.out, err: io.err });
+      if (offline !== 0 || values.online !== true) return offline;
+      const config = loadConfig({ path, env });
+      const deps = await createDeps(config, createLogger({ level: 'silent' }), { shutdownTimeoutMs: 1_000 });
+      try {
+        return await checkOnline({ config, ticketSystems: deps.ticketSystems, fetch, pingRedis: () => deps.redis.ping(), out: io.out, err: io.err });
+      } finally {
+        await deps.close();
+      }
     }
     case 'status':
     case 'list-failed':

@@ -25,5 +25,6 @@ export function instrumentTickets(system: TicketSystem, metrics: Metrics): Ticke
     findByTask: timed('find_by_task', system.findByTask.bind(system)),
     getStatus: timed('get_status', system.getStatus.bind(system)),
     comment: timed('comment', system.comment.bind(system)),
+    probe: timed('probe', system.probe.bind(system)),
   };
 }

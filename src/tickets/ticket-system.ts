@@ -43,4 +43,6 @@ export interface TicketSystem {
   findByTask(taskId: string, stepId: string, route: ChosenRoute): Promise<TicketRef | undefined>;
   getStatus(ref: TicketRef): Promise<TicketStatus>;
   comment(ref: TicketRef, text: string): Promise<void>;
+  /** Proves the credentials work; answers who the bridge acts as. */
+  probe(): Promise<string>;
 }

@@ -9,6 +9,8 @@
  *   (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comments/)
  * - Search: GET|POST /rest/api/3/search/jql → `{issues, nextPageToken?, isLast}`; `properties` asks for issue properties
  *   (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/)
+ * - Get current user: GET /rest/api/3/myself → `{self, accountId, accountType, emailAddress, displayName, active, …}`
+ *   (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-myself/)
  * - Errors: `{errorMessages: [], errors: {field: message}}` (ErrorCollection); 429 with `Retry-After` seconds
  *   (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/)
  * - Webhooks: `{timestamp, webhookEvent: "jira:issue_updated", issue_event_type_name, user, issue, changelog}`,
@@ -123,6 +125,20 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
     }
     const url = new URL(request.path, 'http://fake');
     const path = url.pathname;
+
+    if (request.method === 'GET' && path === '/rest/api/3/myself') {
+      sendJson(response, 200, {
+        self: `${base}/rest/api/3/user?accountId=557058:bridge`,
+        accountId: '557058:bridge',
+        accountType: 'atlassian',
+        emailAddress: email,
+        displayName: 'Provisioning Bridge',
+        active: true,
+        timeZone: 'UTC',
+        locale: 'en_US',
+      });
+      return;
+    }
 
     if (request.method === 'POST' && path === '/rest/api/3/issue') {
       const body = JSON.parse(request.body) as { fields: FakeIssue['fields']; properties?: Array<{ key: string; value: unknown }> };

@@ -118,6 +118,15 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
       }
     },
 
+    async probe() {
+      try {
+        const me = await jira.myself.getCurrentUser();
+        return `signed in as ${me.displayName ?? me.emailAddress ?? me.accountId ?? 'an unnamed account'}`;
+      } catch (error) {
+        throw classifyJiraError(error, 'who am I');
+      }
+    },
+
     async comment(ticket, text) {
       try {
         await jira.issueComments.addComment({ issueIdOrKey: ticket.key, body: { ...textToAdf(text) } });

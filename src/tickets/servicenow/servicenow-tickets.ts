@@ -149,6 +149,12 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
       return serviceNowOutcome(result?.state, config.states[ticket.container as Table], label === undefined ? undefined : `${label} (${code.toString()})`);
     },
 
+    async probe() {
+      const query = new URLSearchParams({ sysparm_limit: '1', sysparm_fields: 'sys_id' });
+      await call('read sys_user', 'GET', `${tablePath('sys_user')}?${query.toString()}`);
+      return 'Table API answers with these credentials';
+    },
+
     async comment(ticket, text) {
       await call(`work note on ${ticket.key}`, 'PATCH', `${tablePath(ticket.container, ticket.id)}?sysparm_fields=sys_id`, { work_notes: text });
     },

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
+import { startFakeJira, type FakeJira } from '../fakes/jira.ts';
+import { startFakeServiceNow, type FakeServiceNow } from '../fakes/servicenow.ts';
+import { writeConfig } from '../helpers/bridge-process.ts';
+import { REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
+
+let c1: FakeConductorOne;
+let jira: FakeJira;
+let sn: FakeServiceNow;
+beforeAll(async () => {
+  [c1, jira, sn] = await Promise.all([startFakeConductorOne(), startFakeJira(), startFakeServiceNow()]);
+});
+afterAll(async () => {
+  await Promise.all([c1.close(), jira.close(), sn.close()]);
+});
+
+function config(jiraToken: string): string {
+  return writeConfig(
+    [
+      'server: { publicUrl: "https://bridge.acme.example" }',
+      `redis: { url: "${REDIS_URL}", prefix: ${uniquePrefix('online')} }`,
+      `conductorone: { tenant: acme.conductor.one, jwksUrl: "${c1.jwksUrl}" }`,
+      `jira: { baseUrl: "${jira.url}", email: bridge@acme.example, apiToken: ${jiraToken} }`,
+      `servicenow: { instanceUrl: "${sn.url}", username: bridge, password: sn-password }`,
+    ].join('\n'),
+  );
+}
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
+}
+
+describe('check-config --online', () => {
+  it('reaches Redis, the JWKS, Jira and ServiceNow with the configured credentials', async () => {
+    const { io, out, err } = capture();
+    expect(await runCli(['check-config', '--online', '--config', config('jira-api-token')], {}, io)).toBe(0);
+    expect(err).toEqual([]);
+    expect(out.filter((line) => line.startsWith('  online: '))).toEqual([
+      `  online: Redis ${REDIS_URL}: OK, answered PONG`,
+      `  online: ConductorOne JWKS ${c1.jwksUrl}: OK, 3 key(s): rs256-1 (RS256), es256-1 (ES256), eddsa-1 (EdDSA)`,
+      `  online: Jira ${jira.url}: OK, signed in as Provisioning Bridge`,
+      `  online: ServiceNow ${sn.url}: OK, Table API answers with these credentials`,
+    ]);
+  });
+
+  it('says which dependency refused and exits 1', async () => {
+    const { io, err } = capture();
+    expect(await runCli(['check-config', '--online', '--config', config('wrong-token')], {}, io)).toBe(1);
+    expect(err).toEqual([`  online: Jira ${jira.url}: FAILED, Jira who am I: Jira refused with 401: You are not authenticated. Authentication required to perform this operation.`]);
+  });
+});
