@@ -7,6 +7,7 @@ import { createLogger } from '../log/logger.ts';
 import { listFailed, replayFailed, status } from './queue-commands.ts';
 import { checkConfig } from './check-config.ts';
 import { checkOnline } from './check-online.ts';
+import { serveDevJwks, signTestWebhook } from './sign-test-webhook.ts';
 import { processIo, type CliIo } from './io.ts';
 
 const USAGE = `usage: c1-ticket-bridge <command>
@@ -17,6 +18,10 @@ commands:
   status <taskId> [--config <file>]   what the bridge knows of a task: steps, ticket, outcome, callback, history
   list-failed [--queue <name>]        failed jobs with their reasons (queues: create-ticket, send-callback, reconcile)
   replay-failed [--queue <name>] [--dry-run]   move failed jobs back to waiting, under their own ids
+  sign-test-webhook [--fixture <name|file.json>] [--send] [--to <url>] [--key-dir <dir>]
+                                      sign a sample C1 webhook with a local development key (print curl, or --send it)
+  serve-dev-jwks [--port 8099] [--key-dir <dir>]
+                                      serve that key's JWKS; point conductorone.jwksUrl at it to accept the test webhooks
   help                                this text
 
 exit codes: 0 done, 1 the command found problems, 2 the command line is wrong`;
@@ -106,6 +111,40 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo): Prom
       }
       if (command === 'list-failed') return withDeps(path, env, io, (deps) => listFailed(deps, values.queue, io));
       return withDeps(path, env, io, (deps) => replayFailed(deps, values.queue, values['dry-run'] === true, io));
+    }
+    case 'sign-test-webhook':
+    case 'serve-dev-jwks': {
+      let values;
+      try {
+        ({ values } = parseArgs({
+          args: [...args],
+          options: {
+            config: { type: 'string' },
+            fixture: { type: 'string' },
+            send: { type: 'boolean' },
+            to: { type: 'string' },
+            'key-dir': { type: 'string' },
+            port: { type: 'string' },
+          },
+          strict: true,
+          allowPositionals: false,
+        }));
+      } catch (error) {
+        return usageError(io, `${command}: ${(error as Error).message}`);
+      }
+      const keyDir = values['key-dir'] ?? '.c1tb-dev';
+      if (command === 'serve-dev-jwks') return serveDevJwks(keyDir, Number(values.port ?? '8099'), io);
+      const path = values.config ?? resolveConfigPath(env);
+      let config;
+      try {
+        config = loadConfig({ path, env });
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        io.err(`config invalid: ${path}`);
+        for (const problem of error.problems) io.err(`${problem.path}: ${problem.message}`);
+        return 1;
+      }
+      return signTestWebhook({ config, keyDir, fixture: values.fixture ?? 'provision-grant', send: values.send === true, to: values.to, io });
     }
     case 'help':
     case '--help':
