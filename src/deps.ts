@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { connectRedis, type RedisClient } from './store/redis-connection.ts';
 import type { Logger } from 'pino';
 import type { AppDeps } from './app.ts';
 import type { BridgeConfig } from './config/schema.ts';
@@ -22,7 +22,7 @@ export interface Deps {
   config: BridgeConfig;
   logger: Logger;
   /** The producer connection: fails fast while Redis is down, so webhooks answer 503 and C1 retries. */
-  redis: Redis;
+  redis: RedisClient;
   queues: Queues;
   correlationStore: CorrelationStore;
   replayStore: ReplayStore;
@@ -53,7 +53,7 @@ export function webhookEndpointUrl(publicUrl: string, path: string): string {
 /** The composition root: every long-lived object of the process is built here and nowhere else. */
 export async function createDeps(config: BridgeConfig, logger: Logger, overrides: DepsOverrides = {}): Promise<Deps> {
   const now = overrides.now ?? (() => new Date());
-  const redis = new Redis(config.redis.url, {
+  const redis = connectRedis(config.redis, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -111,7 +111,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     fetch: overrides.fetch ?? fetch,
   };
   let workers: Workers | undefined;
-  let workerRedis: Redis | undefined;
+  let workerRedis: RedisClient | undefined;
 
   return {
     config,
@@ -125,7 +125,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     ticketSystems,
     async startWorkers() {
       // Workers block on Redis: their connection retries forever instead of failing fast like the producer's.
-      workerRedis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+      workerRedis = connectRedis(config.redis, { maxRetriesPerRequest: null });
       workerRedis.on('error', (error: Error) => logger.warn({ err: error.message }, 'worker redis connection error'));
       workers = await startWorkers(jobs, queues, {
         connection: workerRedis,

@@ -58,13 +58,31 @@ const server = z.strictObject({
   bodyLimitBytes: integer(1024).default(1_048_576),
 });
 
-const redis = z.strictObject({
-  url: z.string().default('redis://127.0.0.1:6379').refine((value) => /^rediss?:\/\//.test(value) && URL.canParse(value), 'must be a redis:// or rediss:// URL'),
-  prefix: z
-    .string()
-    .regex(/^[A-Za-z0-9_{}.-]+$/, 'may hold letters, digits and _ . - { } only')
-    .default('c1tb'),
-});
+const redisNode = z.strictObject({ host: nonEmpty, port: integer(1, 65535).default(6379) });
+
+/**
+ * One Redis for everything. `url` alone is a single server; with `sentinels` (+ `sentinelName`) the URL only carries
+ * credentials, TLS and db, and the master is found through Sentinel; with `cluster` the nodes seed a Redis Cluster,
+ * where the prefix must be a hash tag (`{c1tb}`) so each queue's keys and the bridge's records share a slot.
+ */
+const redis = z
+  .strictObject({
+    url: z.string().default('redis://127.0.0.1:6379').refine((value) => /^rediss?:\/\//.test(value) && URL.canParse(value), 'must be a redis:// or rediss:// URL'),
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_{}.-]+$/, 'may hold letters, digits and _ . - { } only')
+      .default('c1tb'),
+    sentinels: z.array(redisNode).min(1, 'must list at least one sentinel').optional(),
+    sentinelName: nonEmpty.optional(),
+    cluster: z.array(redisNode).min(1, 'must list at least one node').optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.sentinels !== undefined && value.cluster !== undefined) ctx.addIssue({ code: 'custom', message: 'give sentinels or cluster, not both' });
+    if (value.sentinels !== undefined && value.sentinelName === undefined) ctx.addIssue({ code: 'custom', path: ['sentinelName'], message: 'is required with sentinels (the name of the monitored master)' });
+    if (value.cluster !== undefined && !/^\{[^{}]+\}$/.test(value.prefix)) {
+      ctx.addIssue({ code: 'custom', path: ['prefix'], message: 'must be a hash tag such as "{c1tb}" with cluster, so related keys share a slot' });
+    }
+  });
 
 const conductorone = z.strictObject({
   tenant: host,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.ts';
 import type { TicketRef } from '../tickets/ticket-system.ts';
 import type { RedisKeys } from './redis-keys.ts';
 import { decodeStep, encodeStep } from './step-id.ts';
@@ -45,9 +45,11 @@ export interface DeliveryInput {
 
 // One round trip and atomic: two deliveries of the same step racing each other see one "created".
 const REGISTER_DELIVERY = `
-local record, history = KEYS[1], KEYS[2]
+local record, history, steps = KEYS[1], KEYS[2], KEYS[3]
 local taskId, stepId, kind, callbackUrl, at, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 if redis.call('EXISTS', record) == 0 then
+  redis.call('SADD', steps, stepId)
+  redis.call('EXPIRE', steps, ttl)
   redis.call('HSET', record, 'taskId', taskId, 'stepId', stepId, 'kind', kind, 'callbackUrl', callbackUrl,
     'state', 'received', 'createdAt', at, 'updatedAt', at)
   redis.call('RPUSH', history, cjson.encode({at = at, event = 'received'}))
@@ -79,10 +81,10 @@ return 1
 
 /** Correlation records: what the bridge knows about each provisioning step, keyed by task id + step id. */
 export class CorrelationStore {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keys: RedisKeys;
 
-  constructor(redis: Redis, keys: RedisKeys) {
+  constructor(redis: RedisClient, keys: RedisKeys) {
     this.redis = redis;
     this.keys = keys;
   }
@@ -91,9 +93,10 @@ export class CorrelationStore {
   async registerDelivery(input: DeliveryInput): Promise<{ outcome: DeliveryOutcome; state: RecordState }> {
     const reply = (await this.redis.eval(
       REGISTER_DELIVERY,
-      2,
+      3,
       this.keys.record(input.taskId, input.stepId),
       this.keys.history(input.taskId, input.stepId),
+      this.keys.taskSteps(input.taskId),
       input.taskId,
       input.stepId,
       input.kind,
@@ -170,22 +173,11 @@ export class CorrelationStore {
     return value === null ? undefined : decodeStep(value);
   }
 
-  /** Every step recorded for a task (an operator's look-up, so a SCAN is fine here). */
+  /** Every step recorded for a task, oldest first. */
   async findTask(taskId: string): Promise<CorrelationRecord[]> {
-    const pattern = `${this.keys.record(taskId, '')}*`;
-    const found: CorrelationRecord[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      cursor = next;
-      for (const key of keys) {
-        if (key.endsWith(':history')) continue;
-        const stepId = await this.redis.hget(key, 'stepId');
-        const record = stepId === null ? undefined : await this.get(taskId, stepId);
-        if (record !== undefined && record.taskId === taskId) found.push(record);
-      }
-    } while (cursor !== '0');
-    return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const steps = await this.redis.smembers(this.keys.taskSteps(taskId));
+    const records = await Promise.all(steps.map((stepId) => this.get(taskId, stepId)));
+    return records.filter((record) => record !== undefined).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   /** Task steps with an open ticket. */

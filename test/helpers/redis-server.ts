@@ -45,3 +45,38 @@ export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis>
       }),
   };
 }
+
+/** A Redis Sentinel of the test's own that monitors `master` under the name `name`. */
+export async function startOwnSentinel(master: OwnRedis, name = 'bridge-master'): Promise<OwnRedis> {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'c1tb-sentinel-'));
+  const conf = join(dir, 'sentinel.conf');
+  writeFileSync(conf, [`port ${port.toString()}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor ${name} 127.0.0.1 ${master.port.toString()} 1`, ''].join('\n'));
+  const child: ChildProcess = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port.toString()}`;
+  await waitFor('the test Sentinel to know its master', async () => {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await probe.connect();
+      const reply = (await probe.call('SENTINEL', 'get-master-addr-by-name', name)) as string[] | null;
+      return reply?.[1] === String(master.port);
+    } catch {
+      return false;
+    } finally {
+      probe.disconnect();
+    }
+  });
+  return {
+    url,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
