@@ -132,6 +132,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
         prefix: config.redis.prefix,
         reconcileIntervalSeconds: config.reconcile.intervalSeconds,
         backoffMs: config.jobs.backoffMs,
+        lockDurationMs: config.jobs.lockDurationMs,
       });
       return workers;
     },

@@ -190,6 +190,8 @@ const defaultRoute = z.strictObject(target).superRefine(oneTarget);
 const jobs = z.strictObject({
   attempts: integer(1, 1000).default(12),
   backoffMs: integer(1).default(2000),
+  /** A worker that stops renewing its lock this long (killed, frozen) has its job taken over by another. */
+  lockDurationMs: integer(1000).default(30_000),
 });
 
 const reconcile = z.strictObject({
@@ -271,7 +273,7 @@ const rawConfig = z
     servicenow: servicenow.optional(),
     routes: z.array(route).default([]),
     defaultRoute: defaultRoute.optional(),
-    jobs: jobs.default({ attempts: 12, backoffMs: 2000 }),
+    jobs: jobs.default({ attempts: 12, backoffMs: 2000, lockDurationMs: 30_000 }),
     reconcile: reconcile.default({ intervalSeconds: 300 }),
     admin: admin.default({ username: undefined, password: undefined }),
     logging: logging.default({ level: 'info' }),

@@ -12,6 +12,7 @@ export interface WorkerOptions {
   prefix: string;
   reconcileIntervalSeconds: number;
   backoffMs: number;
+  lockDurationMs: number;
   concurrency?: number;
 }
 
@@ -48,6 +49,9 @@ export async function startWorkers(deps: JobDeps, queues: Queues, options: Worke
     prefix: options.prefix,
     concurrency: options.concurrency ?? 5,
     settings: { backoffStrategy: retryAfterBackoff(options.backoffMs) },
+    // The lock is renewed every half of this; a dead worker's job is moved back to waiting by the next stalled check.
+    lockDuration: options.lockDurationMs,
+    stalledInterval: options.lockDurationMs,
   };
   // Declared before the workers exist; the processors only run after construction.
   const created: Worker[] = [];

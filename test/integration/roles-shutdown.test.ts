@@ -99,3 +99,43 @@ describe('graceful shutdown', () => {
     }
   });
 });
+
+describe('a killed worker', () => {
+  it('loses no job: the stalled-job check hands it to another worker, and the issue is opened once', async () => {
+    const prefix = uniquePrefix('kill');
+    const path = writeConfig(
+      [
+        'server: { host: 127.0.0.1, port: 0, publicUrl: "https://bridge.acme.example" }',
+        `redis: { url: "${REDIS_URL}", prefix: ${prefix} }`,
+        `conductorone: { tenant: ${c1.tenant}, jwksUrl: "${c1.jwksUrl}", callbackOrigins: ["${c1.url}"] }`,
+        `jira: { baseUrl: "${jira.url}", email: bridge@acme.example, apiToken: jira-api-token }`,
+        'defaultRoute: { jira: { project: OPS } }',
+        'reconcile: { intervalSeconds: 0 }',
+        'jobs: { lockDurationMs: 1000, backoffMs: 50 }',
+      ].join('\n'),
+    );
+    const api = startBridgeProcess(path, { BRIDGE_ROLE: 'api' });
+    const doomed = startBridgeProcess(path, { BRIDGE_ROLE: 'worker' });
+    let rescuer: ReturnType<typeof startBridgeProcess> | undefined;
+    try {
+      const address = await api.address();
+      // Jira holds the create long enough to kill the worker while the job is active.
+      jira.inject([{ delayMs: 3000 }], { method: 'POST', pathPrefix: '/rest/api/3/issue' });
+      expect(await deliver(address)).toBe(202);
+      await waitFor('the create call to reach Jira', () => jira.requests.some((r) => r.method === 'POST' && r.path.startsWith('/rest/api/3/issue')));
+      doomed.child.kill('SIGKILL');
+      await doomed.exited;
+      rescuer = startBridgeProcess(path, { BRIDGE_ROLE: 'worker' });
+      await waitFor('the record to hold the ticket', async () => (await redis.hget(`${prefix}:task:2pQdTask0001:2pQdStepProv`, 'state')) === 'ticket_created', 20_000);
+      // The first create may have reached Jira before the kill; the rescuer found that issue instead of opening another.
+      expect([...jira.issues.values()].filter((issue) => issue.fields.labels.includes('c1-task-2pQdTask0001'))).toHaveLength(1);
+    } finally {
+      api.child.kill('SIGTERM');
+      rescuer?.child.kill('SIGTERM');
+      await api.exited;
+      await rescuer?.exited;
+      jira.reset();
+      await deleteUnder(redis, prefix);
+    }
+  }, 40_000);
+});
