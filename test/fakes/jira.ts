@@ -42,6 +42,8 @@ export interface FakeJira {
   inject(faults: Fault[], match?: { method?: string; pathPrefix?: string }): void;
   /** Moves an issue to a status; `done` statuses get a resolution. Returns the webhook body Jira would send. */
   transition(key: string, status: string, category: FakeIssue['status']['category'], resolution?: string | null): Record<string, unknown>;
+  /** From now on, answers each API call 429 (Retry-After 1) or 500 at these rates, at random. */
+  chaos(rates: { rateLimited: number; serverError: number }): void;
   /** Forgets every issue, request and pending fault. */
   reset(): void;
   /** Signs a webhook body the way Jira does for a webhook with a secret. */
@@ -61,6 +63,7 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
   const expectedAuth = `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`;
   const faults: Array<{ fault: Fault; method?: string; pathPrefix?: string }> = [];
   let counter = 0;
+  let chaos = { rateLimited: 0, serverError: 0 };
   const issues = new Map<string, FakeIssue>();
   let base = '';
 
@@ -103,7 +106,14 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
 
   const server = await listen(async (request, response) => {
     fake.requests.push(request);
-    const fault = takeFault(request);
+    const dice = Math.random();
+    const fault: Fault | undefined =
+      takeFault(request) ??
+      (request.path.startsWith('/rest/api/3/') && dice < chaos.rateLimited
+        ? { status: 429, retryAfterSeconds: 1 }
+        : request.path.startsWith('/rest/api/3/') && dice < chaos.rateLimited + chaos.serverError
+          ? { status: 500 }
+          : undefined);
     if (fault !== undefined) {
       if ('delayMs' in fault) {
         await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
@@ -226,7 +236,11 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
         changelog: { id: randomUUID(), items: [{ field: 'status', fieldtype: 'jira', from: '1', fromString: before, to: '2', toString: status }] },
       };
     },
+    chaos(rates) {
+      chaos = rates;
+    },
     reset() {
+      chaos = { rateLimited: 0, serverError: 0 };
       issues.clear();
       fake.requests.length = 0;
       faults.length = 0;

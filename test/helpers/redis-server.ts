@@ -16,14 +16,17 @@ export interface OwnRedis {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /** Stops it the way an operator's restart does (SIGTERM: the AOF is flushed) and starts it again on the same port. */
+  restart?(): Promise<void>;
 }
 
 /** A Redis of the test's own on a free port, so the test can stop it without touching the shared one. */
 export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' });
+  const launch = () => spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' });
+  let child: ChildProcess = launch();
   const url = `redis://127.0.0.1:${port.toString()}`;
-  await waitFor('the test Redis to answer', async () => {
+  const answering = () => waitFor('the test Redis to answer', async () => {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     try {
       await probe.connect();
@@ -34,9 +37,18 @@ export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis>
       probe.disconnect();
     }
   });
+  await answering();
   return {
     url,
     port,
+    async restart() {
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+      child = launch();
+      await answering();
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
