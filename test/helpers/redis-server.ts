@@ -28,6 +28,7 @@ export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis>
   const url = `redis://127.0.0.1:${port.toString()}`;
   const answering = () => waitFor('the test Redis to answer', async () => {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // refused while it starts: that is what the loop waits out
     try {
       await probe.connect();
       return (await probe.ping()) === 'PONG';
@@ -71,6 +72,7 @@ export async function startOwnSentinel(master: OwnRedis, name = 'bridge-master')
   const url = `redis://127.0.0.1:${port.toString()}`;
   await waitFor('the test Sentinel to know its master', async () => {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // refused while it starts: that is what the loop waits out
     try {
       await probe.connect();
       const reply = (await probe.call('SENTINEL', 'get-master-addr-by-name', name)) as string[] | null;
