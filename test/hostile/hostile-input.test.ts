@@ -156,3 +156,30 @@ describe('hostile input (property-based)', () => {
     );
   });
 });
+
+describe('hostile input at volume', () => {
+  it('keeps the heap flat across thousands of refused requests', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const body = grantBytes();
+    const token = await c1.sign(body, AUDIENCE, C1_ENDPOINT, { unknownKey: true });
+    const burst = async (n: number) => {
+      for (let i = 0; i < n; i += 1) {
+        const tampered = Buffer.from(body);
+        tampered[i % body.length] = 0x7e;
+        const response = await bridge.post(i % 2 === 0 ? tampered : body, headers(i % 3 === 0 ? `${token}x` : token));
+        expect(response.statusCode).toBe(401);
+      }
+    };
+    await burst(500);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    await burst(3000);
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(grown).toBeLessThan(8 * 1024 * 1024);
+    await expectNoSideEffect();
+  }, 60_000);
+});
