@@ -14,7 +14,6 @@ import { createServiceNowTickets } from './tickets/servicenow/servicenow-tickets
 import type { SystemName, TicketSystem } from './tickets/ticket-system.ts';
 import { CorrelationStore } from './store/correlation-store.ts';
 import { redisKeys } from './store/redis-keys.ts';
-import { ReplayStore } from './store/replay-store.ts';
 import { createC1TokenVerifier } from './verify/c1-token.ts';
 import { createJwksKeyResolver } from './verify/jwks.ts';
 
@@ -25,7 +24,6 @@ export interface Deps {
   redis: RedisClient;
   queues: Queues;
   correlationStore: CorrelationStore;
-  replayStore: ReplayStore;
   app: AppDeps;
   metrics: Metrics;
   jobs: JobDeps;
@@ -58,6 +56,8 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: 5_000,
+    // Concurrent webhooks' commands share one write to Redis instead of one each (the producer only; workers block).
+    enableAutoPipelining: true,
   });
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   await redis.connect().catch((error: unknown) => {
@@ -67,7 +67,6 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
   const keys = redisKeys(config.redis.prefix);
   const queues = createQueues({ connection: redis, prefix: config.redis.prefix, retry: config.jobs });
   const correlationStore = new CorrelationStore(redis, keys);
-  const replayStore = new ReplayStore(redis, keys);
   const getKey = createJwksKeyResolver({
     url: config.conductorone.jwksUrl,
     ...(overrides.jwksCooldownMs === undefined ? {} : { cooldownMs: overrides.jwksCooldownMs }),
@@ -119,7 +118,6 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     redis,
     queues,
     correlationStore,
-    replayStore,
     jobs,
     metrics,
     ticketSystems,
@@ -145,7 +143,6 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
       bodyLimitBytes: config.server.bodyLimitBytes,
       c1: {
         verifyC1Token,
-        replayStore,
         store: correlationStore,
         queues,
         now,

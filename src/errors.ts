@@ -12,7 +12,6 @@ export const ERROR_CODES = {
   invalid_payload: { status: 400, retryable: false },
   payload_too_large: { status: 413, retryable: false },
   unsupported_event: { status: 422, retryable: false },
-  replay_in_progress: { status: 503, retryable: true },
   redis_unavailable: { status: 503, retryable: true },
   // generic
   not_found: { status: 404, retryable: false },

@@ -13,26 +13,35 @@ export interface Acceptance {
   /** False when a ticket already exists for the step, so no job was even offered to the queue. */
   queued: boolean;
   jobId: string;
+  /** The answer to give: the one stored with the token the first time it was seen. */
+  answer: { status: number; body: unknown };
 }
 
 /**
- * Makes a provisioning step durable: its correlation record, then its create-ticket job. The record comes first so a
- * crash between the two leaves a record in state `received`, and the redelivery C1 sends re-adds the job (adding is
- * idempotent by job id); once a ticket exists, nothing is enqueued again.
+ * Makes a provisioning step durable: its correlation record (and the token's answer), then its create-ticket job.
+ * The record comes first so a crash between the two leaves a record in state `received`, and any redelivery, even of
+ * the same token, re-adds the job (adding is idempotent by job id); once a ticket exists, nothing is enqueued again.
  */
-export async function acceptProvisionStep(deps: AcceptDeps, request: ProvisioningRequest): Promise<Acceptance> {
+export async function acceptProvisionStep(
+  deps: AcceptDeps,
+  request: ProvisioningRequest,
+  token?: { jti: string; ttlSeconds: number },
+): Promise<Acceptance> {
   const { taskId, stepId } = request;
   const jobId = stepJobId(taskId, stepId);
-  const { outcome, state } = await deps.store.registerDelivery({
+  const fresh = { status: 202, body: { status: 'accepted', taskId, stepId } };
+  const { outcome, state, answer } = await deps.store.registerDelivery({
     taskId,
     stepId,
     kind: request.kind,
     callbackUrl: request.callbackUrl,
     at: deps.now().toISOString(),
+    ...(token === undefined ? {} : { token: { ...token, answer: JSON.stringify(fresh) } }),
   });
-  if (state !== 'received') return { outcome, queued: false, jobId };
+  const given = outcome === 'replayed' ? (JSON.parse(answer) as Acceptance['answer']) : fresh;
+  if (state !== 'received') return { outcome, queued: false, jobId, answer: given };
 
   // BullMQ keeps one job per id: adding a step that already has a job returns that job and creates nothing.
   await deps.queues.createTicket.add(QUEUE_NAMES.createTicket, { taskId, stepId, request }, { jobId });
-  return { outcome, queued: true, jobId };
+  return { outcome, queued: true, jobId, answer: given };
 }

@@ -1,6 +1,7 @@
 import type { RedisClient } from './redis-connection.ts';
 import type { TicketRef } from '../tickets/ticket-system.ts';
 import type { RedisKeys } from './redis-keys.ts';
+import { LuaScript } from './lua-script.ts';
 import { decodeStep, encodeStep } from './step-id.ts';
 
 /**
@@ -33,7 +34,7 @@ export interface CorrelationRecord {
   history: readonly HistoryEntry[];
 }
 
-export type DeliveryOutcome = 'created' | 'callback_replaced' | 'unchanged';
+export type DeliveryOutcome = 'created' | 'callback_replaced' | 'unchanged' | 'replayed';
 
 export interface DeliveryInput {
   taskId: string;
@@ -41,12 +42,20 @@ export interface DeliveryInput {
   kind: string;
   callbackUrl: string;
   at: string;
+  /** The delivering token: remembered with `answer` until it expires, so a resend of it is answered the same. */
+  token?: { jti: string; ttlSeconds: number; answer: string };
 }
 
-// One round trip and atomic: two deliveries of the same step racing each other see one "created".
-const REGISTER_DELIVERY = `
-local record, history, steps = KEYS[1], KEYS[2], KEYS[3]
-local taskId, stepId, kind, callbackUrl, at, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+// One round trip and atomic: two deliveries of the same step racing each other see one "created", and a token seen
+// before (same jti) gets its first answer back instead of registering anything again.
+const REGISTER_DELIVERY = new LuaScript(`
+local record, history, steps, replay = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local taskId, stepId, kind, callbackUrl, at, ttl, answer, replayTtl, hasToken = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+if hasToken == '1' then
+  local first = redis.call('GET', replay)
+  if first then return {'replayed', redis.call('HGET', record, 'state') or 'received', first} end
+  redis.call('SET', replay, answer, 'EX', replayTtl)
+end
 if redis.call('EXISTS', record) == 0 then
   redis.call('SADD', steps, stepId)
   redis.call('EXPIRE', steps, ttl)
@@ -55,7 +64,7 @@ if redis.call('EXISTS', record) == 0 then
   redis.call('RPUSH', history, cjson.encode({at = at, event = 'received'}))
   redis.call('EXPIRE', record, ttl)
   redis.call('EXPIRE', history, ttl)
-  return {'created', 'received'}
+  return {'created', 'received', answer}
 end
 local state = redis.call('HGET', record, 'state')
 if redis.call('HGET', record, 'callbackUrl') ~= callbackUrl then
@@ -63,12 +72,12 @@ if redis.call('HGET', record, 'callbackUrl') ~= callbackUrl then
   redis.call('RPUSH', history, cjson.encode({at = at, event = 'callback_url_replaced'}))
   redis.call('EXPIRE', record, ttl)
   redis.call('EXPIRE', history, ttl)
-  return {'callback_replaced', state}
+  return {'callback_replaced', state, answer}
 end
-return {'unchanged', state}
-`;
+return {'unchanged', state, answer}
+`);
 
-const DECIDE_OUTCOME = `
+const DECIDE_OUTCOME = new LuaScript(`
 local record, history, open = KEYS[1], KEYS[2], KEYS[3]
 local outcome, comment, at, member = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if redis.call('EXISTS', record) == 0 then return -1 end
@@ -77,7 +86,7 @@ redis.call('HSET', record, 'state', 'outcome_decided', 'outcomeComment', comment
 redis.call('RPUSH', history, cjson.encode({at = at, event = 'outcome_decided', detail = outcome}))
 redis.call('SREM', open, member)
 return 1
-`;
+`);
 
 /** Correlation records: what the bridge knows about each provisioning step, keyed by task id + step id. */
 export class CorrelationStore {
@@ -89,22 +98,23 @@ export class CorrelationStore {
     this.keys = keys;
   }
 
-  /** Records a webhook delivery: creates the record, or replaces its callback URL when the new one differs. */
-  async registerDelivery(input: DeliveryInput): Promise<{ outcome: DeliveryOutcome; state: RecordState }> {
-    const reply = (await this.redis.eval(
-      REGISTER_DELIVERY,
-      3,
-      this.keys.record(input.taskId, input.stepId),
-      this.keys.history(input.taskId, input.stepId),
-      this.keys.taskSteps(input.taskId),
-      input.taskId,
-      input.stepId,
-      input.kind,
-      input.callbackUrl,
-      input.at,
-      String(RECORD_TTL_SECONDS),
-    )) as [DeliveryOutcome, RecordState];
-    return { outcome: reply[0], state: reply[1] };
+  /**
+   * Records a webhook delivery: creates the record, or replaces its callback URL when the new one differs. With a
+   * token, a token already seen registers nothing and gets `replayed` with the answer stored the first time.
+   */
+  async registerDelivery(input: DeliveryInput): Promise<{ outcome: DeliveryOutcome; state: RecordState; answer: string }> {
+    const reply = (await REGISTER_DELIVERY.run(
+      this.redis,
+      [
+        this.keys.record(input.taskId, input.stepId),
+        this.keys.history(input.taskId, input.stepId),
+        this.keys.taskSteps(input.taskId),
+        // Always a key under the prefix (one Cluster slot), even when there is no token to remember.
+        this.keys.replay(input.token?.jti ?? ''),
+      ],
+      [input.taskId, input.stepId, input.kind, input.callbackUrl, input.at, RECORD_TTL_SECONDS, input.token?.answer ?? '', input.token?.ttlSeconds ?? 1, input.token === undefined ? '0' : '1'],
+    )) as [DeliveryOutcome, RecordState, string];
+    return { outcome: reply[0], state: reply[1], answer: reply[2] };
   }
 
   /** Records the ticket, indexes it by its key and marks the step open for reconciliation. */
@@ -133,16 +143,10 @@ export class CorrelationStore {
    * and gets true; later callers get false and must not report again.
    */
   async decideOutcome(taskId: string, stepId: string, outcome: string, comment: string, at: string): Promise<boolean> {
-    const reply = await this.redis.eval(
-      DECIDE_OUTCOME,
-      3,
-      this.keys.record(taskId, stepId),
-      this.keys.history(taskId, stepId),
-      this.keys.open(),
-      outcome,
-      comment,
-      at,
-      encodeStep(taskId, stepId),
+    const reply = await DECIDE_OUTCOME.run(
+      this.redis,
+      [this.keys.record(taskId, stepId), this.keys.history(taskId, stepId), this.keys.open()],
+      [outcome, comment, at, encodeStep(taskId, stepId)],
     );
     return reply === 1;
   }
