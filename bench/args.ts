@@ -9,18 +9,21 @@ export interface BenchOptions {
   /** Seconds of load before measuring, so the JIT, the JWKS cache and the connections are warm. */
   warmup: number;
   connections: number;
+  /** Each round runs every target once; medians over rounds damp a machine whose load changes under the run. */
+  rounds: number;
   targets: TargetName[];
   quick: boolean;
   /** Where the table goes; undefined when it should not be written (a smoke run must not replace real numbers). */
   resultsFile: string | undefined;
 }
 
-export const USAGE = `npm run bench -- [--quick] [--duration S] [--warmup S] [--connections N] [--targets bare,minimal,bridge]
+export const USAGE = `npm run bench -- [--quick] [--duration S] [--warmup S] [--connections N] [--rounds N] [--targets bare,minimal,bridge]
 
   --quick        smoke check: 2 s runs after a 1 s warm-up, 10 connections; bench/results.md is left alone
   --duration     seconds measured per target (default 10)
   --warmup       seconds of load before measuring (default 2)
   --connections  concurrent connections (default 50)
+  --rounds       run the targets in turn this many times and report medians (default 1)
   --targets      which targets to run, in this order (default all three; ratios need minimal and bridge)`;
 
 function positive(name: string, raw: string | undefined, fallback: number, allowZero = false): number {
@@ -39,7 +42,7 @@ function targetList(raw: string | undefined): TargetName[] {
   if (unknown.length > 0 || asked.length === 0) {
     throw new Error(`--targets takes a comma-separated list of ${TARGET_NAMES.join(', ')}; got ${JSON.stringify(raw)}`);
   }
-  // Always run in bare → minimal → bridge order: each target's pool is sized from the faster one before it.
+  // Always bare → minimal → bridge, whatever order was asked: the table then reads from the floor up.
   return TARGET_NAMES.filter((name) => asked.includes(name));
 }
 
@@ -52,6 +55,7 @@ export function parseBenchArgs(argv: string[], resultsFile: string): BenchOption
       duration: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
+      rounds: { type: 'string' },
       targets: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -63,11 +67,14 @@ export function parseBenchArgs(argv: string[], resultsFile: string): BenchOption
   const quick = values.quick;
   const connections = positive('connections', values.connections, quick ? 10 : 50);
   if (!Number.isInteger(connections)) throw new Error(`--connections must be a whole number, got ${values.connections}`);
+  const rounds = positive('rounds', values.rounds, 1);
+  if (!Number.isInteger(rounds)) throw new Error(`--rounds must be a whole number, got ${values.rounds}`);
   return {
     quick,
     duration: positive('duration', values.duration, quick ? 2 : 10),
     warmup: positive('warmup', values.warmup, quick ? 1 : 2, true),
     connections,
+    rounds,
     targets: targetList(values.targets),
     resultsFile: quick ? undefined : resultsFile,
   };

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
   for (const part of [result, result.warmup]) {
     for (const [code, { count }] of Object.entries(part?.statusCodeStats ?? {})) statusCodes[code] = (statusCodes[code] ?? 0) + count;
   }
+  const cpu = process.cpuUsage();
   const message: LoadResult = {
     requestsPerSecond: result.duration > 0 ? result.requests.total / result.duration : 0,
     p50: percentile(sorted, 0.5),
@@ -79,8 +80,9 @@ async function main(): Promise<void> {
     timeouts: result.timeouts + (result.warmup?.timeouts ?? 0),
     accepted: result['2xx'] + (result.warmup?.['2xx'] ?? 0),
     poolSize: tokens.length,
-    poolUsed: Math.min(next, tokens.length),
+    requested: next,
     exhausted,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
   process.send?.(message, () => process.exit(0));
 }

@@ -23,9 +23,12 @@ export interface LoadResult {
   /** 2xx answers in the warm-up and the measured run together: each one should have left new work behind. */
   accepted: number;
   poolSize: number;
-  poolUsed: number;
+  /** Entries taken, counting those taken again after the pool ran out. */
+  requested: number;
   /** The run asked for more entries than the pool had, so some requests repeated a token. */
   exhausted: boolean;
+  /** CPU the load process used in its whole life, so the parent can tell what else ran on the machine. */
+  cpuSeconds: number;
 }
 
 const LOAD_SCRIPT = fileURLToPath(new URL('./load.ts', import.meta.url));
