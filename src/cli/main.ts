@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, resolveConfigPath, type Env } from '../config/load.ts';
+import type { BridgeConfig } from '../config/schema.ts';
 import { createDeps, type Deps } from '../deps.ts';
 import { createLogger } from '../log/logger.ts';
 import { listFailed, replayFailed, status } from './queue-commands.ts';
@@ -26,17 +27,22 @@ commands:
 
 exit codes: 0 done, 1 the command found problems, 2 the command line is wrong`;
 
-/** Runs a command that needs Redis: builds the dependencies from the config, and closes them afterwards. */
-async function withDeps(path: string, env: Env, io: CliIo, run: (deps: Deps) => Promise<number>): Promise<number> {
-  let config;
+/** The config, or undefined after printing its problems the way check-config does. */
+function loadOrReport(path: string, env: Env, io: CliIo): BridgeConfig | undefined {
   try {
-    config = loadConfig({ path, env });
+    return loadConfig({ path, env });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.err(`config invalid: ${path}`);
     for (const problem of error.problems) io.err(`${problem.path}: ${problem.message}`);
-    return 1;
+    return undefined;
   }
+}
+
+/** Runs a command that needs Redis: builds the dependencies from the config, and closes them afterwards. */
+async function withDeps(path: string, env: Env, io: CliIo, run: (deps: Deps) => Promise<number>): Promise<number> {
+  const config = loadOrReport(path, env, io);
+  if (config === undefined) return 1;
   const deps = await createDeps(config, createLogger({ level: 'silent' }), { shutdownTimeoutMs: 2_000 });
   try {
     await deps.redis.ping();
@@ -134,16 +140,8 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo): Prom
       }
       const keyDir = values['key-dir'] ?? '.c1tb-dev';
       if (command === 'serve-dev-jwks') return serveDevJwks(keyDir, Number(values.port ?? '8099'), io);
-      const path = values.config ?? resolveConfigPath(env);
-      let config;
-      try {
-        config = loadConfig({ path, env });
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        io.err(`config invalid: ${path}`);
-        for (const problem of error.problems) io.err(`${problem.path}: ${problem.message}`);
-        return 1;
-      }
+      const config = loadOrReport(values.config ?? resolveConfigPath(env), env, io);
+      if (config === undefined) return 1;
       return signTestWebhook({ config, keyDir, fixture: values.fixture ?? 'provision-grant', send: values.send === true, to: values.to, io });
     }
     case 'help':
