@@ -78,7 +78,7 @@ export function taskUrl(tenant: string, task: { id: string; numericId?: string |
 
 /**
  * Builds the request from a provisioning webhook, or lists every reason it cannot. The payload is read from the
- * envelope (and checked against the schema) unless the caller passes the one it has already parsed.
+ * envelope and checked against the schema, unless the caller passes the payload it has already parsed.
  *
  * @example
  *   const result = toProvisioningRequest(envelope, { tenant: 'acme.conductor.one' });
@@ -92,9 +92,10 @@ export function toProvisioningRequest(
   payloadOrOptions: ProvisionStepPayload | ProvisioningOptions,
   maybeOptions?: ProvisioningOptions,
 ): ProvisioningResult {
-  const options = maybeOptions ?? (payloadOrOptions as ProvisioningOptions);
-  const rawPayload: unknown = maybeOptions === undefined ? envelope.payload : payloadOrOptions;
-  const parsed = provisionStepPayloadSchema.safeParse(rawPayload ?? {});
+  // A payload passed in is already parsed (its type says so): checking it again would only cost time on the hot path.
+  if (maybeOptions !== undefined) return fromPayload(envelope, payloadOrOptions as ProvisionStepPayload, maybeOptions);
+  const options = payloadOrOptions as ProvisioningOptions;
+  const parsed = provisionStepPayloadSchema.safeParse(envelope.payload ?? {});
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((issue) => `${jsonPath(['payload', ...issue.path])}: ${issue.message}`) };
   }

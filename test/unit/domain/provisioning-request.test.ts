@@ -365,10 +365,12 @@ describe('toProvisioningRequest problems', () => {
     });
   });
 
-  it('checks a payload passed apart from its envelope too', () => {
+  it('checks the payload it reads from the envelope, and trusts one the caller already parsed', () => {
     const envelope = webhookEnvelopeSchema.parse(loadFixture('provision-grant'));
-    const result = toProvisioningRequest(envelope, { taskView: { task: { id: 't', numericId: '1.5' } } }, OPTIONS);
-    expect(result).toStrictEqual({ ok: false, problems: ['payload.taskView.task.numericId: must be an int64 written as a decimal string'] });
+    const invalid = { ...envelope, payload: { taskView: { task: { id: 't', numericId: '1.5' } } } };
+    expect(toProvisioningRequest(invalid, OPTIONS)).toStrictEqual({ ok: false, problems: ['payload.taskView.task.numericId: must be an int64 written as a decimal string'] });
+    const parsed = provisionStepPayloadSchema.parse(envelope.payload);
+    expect(toProvisioningRequest(envelope, parsed, OPTIONS)).toStrictEqual(toProvisioningRequest(envelope, OPTIONS));
   });
 });
 
