@@ -148,9 +148,9 @@ describe('hostile input (property-based)', () => {
     fc.assert(
       fc.property(payloads, (hostile) => {
         const request = { ...base.request, justification: hostile, subject: { ...base.request.subject, name: hostile }, app: { ...base.request.app, name: hostile } };
-        const text = description.render(request);
-        expect(text).toContain(`Justification: ${hostile.trim()}`);
-        expect(summary.render(request)).toContain(hostile.replace(/\s+/g, ' ').trim().slice(0, 20));
+        // The value is printed as sent (only the whole text is trimmed at its ends), never evaluated.
+        expect(description.render(request)).toContain(hostile.trim());
+        expect(summary.render(request)).toContain(hostile.trim());
       }),
       { numRuns: 200 },
     );
