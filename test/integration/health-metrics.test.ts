@@ -87,3 +87,21 @@ describe('health, readiness and metrics', () => {
     }
   });
 });
+
+describe('the Grafana dashboard', () => {
+  it('only charts metrics the bridge exports', async () => {
+    const dashboard = JSON.parse(readFileSync(new URL('../../integrations/grafana/c1-ticket-bridge-dashboard.json', import.meta.url), 'utf8')) as {
+      panels: Array<{ targets: Array<{ expr: string }> }>;
+    };
+    const bridge = await startTestBridge({ c1 });
+    try {
+      const exported = (await bridge.app.inject({ url: '/metrics' })).body;
+      const names = new Set([...exported.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap((m) => (m[2] === 'histogram' ? [`${m[1] ?? ''}_bucket`, `${m[1] ?? ''}_count`] : [m[1] ?? ''])));
+      const used = dashboard.panels.flatMap((panel) => panel.targets.flatMap((target) => [...target.expr.matchAll(/\b(c1tb_[a-z_]+)\b/g)].map((m) => m[1] ?? '')));
+      expect(used.length).toBeGreaterThanOrEqual(8);
+      expect(used.filter((name) => !names.has(name))).toEqual([]);
+    } finally {
+      await bridge.close();
+    }
+  });
+});
