@@ -15,9 +15,9 @@ export interface ReportDeps {
  * @returns whether this call decided the outcome.
  */
 export async function reportOutcome(deps: ReportDeps, step: { taskId: string; stepId: string }, outcome: Outcome, comment: string): Promise<boolean> {
-  const decided = await deps.store.decideOutcome(step.taskId, step.stepId, outcome, comment, deps.now().toISOString());
-  const record = await deps.store.get(step.taskId, step.stepId);
-  if (record?.state === 'outcome_decided') {
+  // The script answers with the record's state, so a decided-but-unsent step (a lost job) is queued again too.
+  const { decided, state } = await deps.store.decideOutcome(step.taskId, step.stepId, outcome, comment, deps.now().toISOString());
+  if (state === 'outcome_decided') {
     await deps.queues.sendCallback.add('send-callback', { taskId: step.taskId, stepId: step.stepId }, { jobId: stepJobId(step.taskId, step.stepId) });
   }
   return decided;

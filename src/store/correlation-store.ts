@@ -80,12 +80,12 @@ return {'unchanged', state, answer}
 const DECIDE_OUTCOME = new LuaScript(`
 local record, history, open = KEYS[1], KEYS[2], KEYS[3]
 local outcome, comment, at, member = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-if redis.call('EXISTS', record) == 0 then return -1 end
-if redis.call('HSETNX', record, 'outcome', outcome) == 0 then return 0 end
+if redis.call('EXISTS', record) == 0 then return {0, ''} end
+if redis.call('HSETNX', record, 'outcome', outcome) == 0 then return {0, redis.call('HGET', record, 'state')} end
 redis.call('HSET', record, 'state', 'outcome_decided', 'outcomeComment', comment, 'updatedAt', at)
 redis.call('RPUSH', history, cjson.encode({at = at, event = 'outcome_decided', detail = outcome}))
 redis.call('SREM', open, member)
-return 1
+return {1, 'outcome_decided'}
 `);
 
 /** Correlation records: what the bridge knows about each provisioning step, keyed by task id + step id. */
@@ -142,13 +142,13 @@ export class CorrelationStore {
    * Fixes the step's outcome once: the first caller (service-desk event, reconciliation, or the no-route rule) wins
    * and gets true; later callers get false and must not report again.
    */
-  async decideOutcome(taskId: string, stepId: string, outcome: string, comment: string, at: string): Promise<boolean> {
-    const reply = await DECIDE_OUTCOME.run(
+  async decideOutcome(taskId: string, stepId: string, outcome: string, comment: string, at: string): Promise<{ decided: boolean; state: RecordState | undefined }> {
+    const [decided, state] = (await DECIDE_OUTCOME.run(
       this.redis,
       [this.keys.record(taskId, stepId), this.keys.history(taskId, stepId), this.keys.open()],
       [outcome, comment, at, encodeStep(taskId, stepId)],
-    );
-    return reply === 1;
+    )) as [number, string];
+    return { decided: decided === 1, state: state === '' ? undefined : (state as RecordState) };
   }
 
   async markReported(taskId: string, stepId: string, detail: string, at: string): Promise<void> {
