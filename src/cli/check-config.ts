@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, type Env } from '../config/load.ts';
+import type { BridgeConfig } from '../config/schema.ts';
 
 export interface CheckConfigOptions {
   path: string;
@@ -17,16 +18,26 @@ export interface CheckConfigOptions {
  * @returns the exit code: 0 valid, 1 invalid.
  */
 export function checkConfig(options: CheckConfigOptions): number {
-  const { path, out, err } = options;
-  let config;
+  const config = loadConfigOrReport(options.path, options.env, options.err);
+  if (config === undefined) return 1;
+  printSummary(config, options.path, options.out);
+  return 0;
+}
+
+/** The config, or undefined after printing `config invalid: <path>` and one line per problem to `err`. */
+export function loadConfigOrReport(path: string, env: Env, err: (line: string) => void): BridgeConfig | undefined {
   try {
-    config = loadConfig({ path, env: options.env });
+    return loadConfig({ path, env });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     err(`config invalid: ${path}`);
-    for (const problem of error.problems) err(`${problem.path}: ${problem.message}`);
-    return 1;
+    for (const line of error.format().split('\n')) err(line);
+    return undefined;
   }
+}
+
+/** What `check-config` says about a valid config; never a secret. */
+export function printSummary(config: BridgeConfig, path: string, out: (line: string) => void): void {
   const systems = [config.jira === undefined ? [] : ['jira'], config.servicenow === undefined ? [] : ['servicenow']].flat();
   const { publicUrl } = config.server;
   const { tenant, jwksUrl, audience } = config.conductorone;
@@ -35,5 +46,4 @@ export function checkConfig(options: CheckConfigOptions): number {
   out(`  tenant: ${tenant} (JWKS ${jwksUrl}, audience ${audience})`);
   out(`  service desks: ${systems.length === 0 ? 'none' : systems.join(', ')}`);
   out(`  routes: ${config.routes.length.toString()}${config.defaultRoute === undefined ? ', no defaultRoute' : ' + defaultRoute'}`);
-  return 0;
 }

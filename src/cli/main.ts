@@ -1,12 +1,11 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, resolveConfigPath, type Env } from '../config/load.ts';
-import type { BridgeConfig } from '../config/schema.ts';
+import { resolveConfigPath, type Env } from '../config/load.ts';
 import { createDeps, type Deps } from '../deps.ts';
 import { createLogger } from '../log/logger.ts';
 import { listFailed, replayFailed, status } from './queue-commands.ts';
-import { checkConfig } from './check-config.ts';
+import { loadConfigOrReport, printSummary } from './check-config.ts';
 import { checkOnline } from './check-online.ts';
 import { serveDevJwks, signTestWebhook } from './sign-test-webhook.ts';
 import { processIo, type CliIo } from './io.ts';
@@ -27,21 +26,9 @@ commands:
 
 exit codes: 0 done, 1 the command found problems, 2 the command line is wrong`;
 
-/** The config, or undefined after printing its problems the way check-config does. */
-function loadOrReport(path: string, env: Env, io: CliIo): BridgeConfig | undefined {
-  try {
-    return loadConfig({ path, env });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    io.err(`config invalid: ${path}`);
-    for (const problem of error.problems) io.err(`${problem.path}: ${problem.message}`);
-    return undefined;
-  }
-}
-
 /** Runs a command that needs Redis: builds the dependencies from the config, and closes them afterwards. */
 async function withDeps(path: string, env: Env, io: CliIo, run: (deps: Deps) => Promise<number>): Promise<number> {
-  const config = loadOrReport(path, env, io);
+  const config = loadConfigOrReport(path, env, io.err);
   if (config === undefined) return 1;
   const deps = await createDeps(config, createLogger({ level: 'silent' }), { shutdownTimeoutMs: 2_000 });
   try {
@@ -85,9 +72,10 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo): Prom
         return usageError(io, `check-config: ${(error as Error).message}`);
       }
       const path = values.config ?? resolveConfigPath(env);
-      const offline = checkConfig({ path, env, out: io.out, err: io.err });
-      if (offline !== 0 || values.online !== true) return offline;
-      const config = loadConfig({ path, env });
+      const config = loadConfigOrReport(path, env, io.err);
+      if (config === undefined) return 1;
+      printSummary(config, path, io.out);
+      if (values.online !== true) return 0;
       const deps = await createDeps(config, createLogger({ level: 'silent' }), { shutdownTimeoutMs: 1_000 });
       try {
         return await checkOnline({ config, ticketSystems: deps.ticketSystems, fetch, pingRedis: () => deps.redis.ping(), out: io.out, err: io.err });
@@ -140,7 +128,7 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo): Prom
       }
       const keyDir = values['key-dir'] ?? '.c1tb-dev';
       if (command === 'serve-dev-jwks') return serveDevJwks(keyDir, Number(values.port ?? '8099'), io);
-      const config = loadOrReport(values.config ?? resolveConfigPath(env), env, io);
+      const config = loadConfigOrReport(values.config ?? resolveConfigPath(env), env, io.err);
       if (config === undefined) return 1;
       return signTestWebhook({ config, keyDir, fixture: values.fixture ?? 'provision-grant', send: values.send === true, to: values.to, io });
     }
