@@ -5,6 +5,7 @@ import { startFakeJira, type FakeJira } from '../fakes/jira.ts';
 import { startFakeServiceNow, type FakeServiceNow } from '../fakes/servicenow.ts';
 import { writeConfig } from '../helpers/bridge-process.ts';
 import { REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 
 let c1: FakeConductorOne;
 let jira: FakeJira;
@@ -28,15 +29,9 @@ function config(jiraToken: string): string {
   );
 }
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
-}
-
 describe('check-config --online', () => {
   it('reaches Redis, the JWKS, Jira and ServiceNow with the configured credentials', async () => {
-    const { io, out, err } = capture();
+    const { io, out, err } = captureIo();
     expect(await runCli(['check-config', '--online', '--config', config('jira-api-token')], {}, io)).toBe(0);
     expect(err).toEqual([]);
     expect(out.filter((line) => line.startsWith('  online: '))).toEqual([
@@ -48,7 +43,7 @@ describe('check-config --online', () => {
   });
 
   it('says which dependency refused and exits 1', async () => {
-    const { io, err } = capture();
+    const { io, err } = captureIo();
     expect(await runCli(['check-config', '--online', '--config', config('wrong-token')], {}, io)).toBe(1);
     expect(err).toEqual([`  online: Jira ${jira.url}: FAILED, Jira who am I: Jira refused with 401: You are not authenticated. Authentication required to perform this operation.`]);
   });

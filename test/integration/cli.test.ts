@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
+import { captureIo } from '../helpers/capture-io.ts';
 
 /** The variables .env.example lists, each set to a dummy value. */
 function exampleEnv(): Record<string, string> {
@@ -12,17 +13,11 @@ function exampleEnv(): Record<string, string> {
   return { ...Object.fromEntries(names.map((name) => [name, `dummy-${name.toLowerCase()}`])), BRIDGE_PUBLIC_URL: 'https://bridge.acme.example', C1_TENANT: 'acme.conductor.one', JIRA_BASE_URL: 'https://acme.atlassian.net', SN_INSTANCE_URL: 'https://acme.service-now.com', REDIS_URL: 'redis://127.0.0.1:6379' };
 }
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
-}
-
 const EXAMPLE = 'config/bridge.example.yaml';
 
 describe('c1-ticket-bridge check-config', () => {
   it('passes the example config with the variables of .env.example set', async () => {
-    const { io, out, err } = capture();
+    const { io, out, err } = captureIo();
     expect(await runCli(['check-config', '--config', EXAMPLE], exampleEnv(), io)).toBe(0);
     expect(err).toEqual([]);
     expect(out[0]).toBe(`config OK: ${EXAMPLE}`);
@@ -35,7 +30,7 @@ describe('c1-ticket-bridge check-config', () => {
     const env = exampleEnv();
     delete env['JIRA_API_TOKEN'];
     delete env['C1_TENANT'];
-    const { io, out, err } = capture();
+    const { io, out, err } = captureIo();
     expect(await runCli(['check-config', '--config', EXAMPLE], env, io)).toBe(1);
     expect(out).toEqual([]);
     expect(err).toEqual([
@@ -46,13 +41,13 @@ describe('c1-ticket-bridge check-config', () => {
   });
 
   it('reads BRIDGE_CONFIG when no --config is given', async () => {
-    const { io, err } = capture();
+    const { io, err } = captureIo();
     expect(await runCli(['check-config'], { BRIDGE_CONFIG: '/nonexistent.yaml' }, io)).toBe(1);
     expect(err[0]).toBe('config invalid: /nonexistent.yaml');
   });
 
   it('answers an unknown command with the usage and exit code 2', async () => {
-    const { io, err } = capture();
+    const { io, err } = captureIo();
     expect(await runCli(['frobnicate'], {}, io)).toBe(2);
     expect(err[0]).toBe('unknown command: frobnicate');
     expect(err.join('\n')).toContain('usage: c1-ticket-bridge <command>');

@@ -8,12 +8,7 @@ import { writeConfig } from '../helpers/bridge-process.ts';
 import { startBridgeProcess } from '../helpers/bridge-process.ts';
 import { deleteUnder, REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { Redis } from 'ioredis';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
-}
+import { captureIo } from '../helpers/capture-io.ts';
 
 describe('sign-test-webhook and serve-dev-jwks', () => {
   it('signs a fixture that a bridge trusting the development JWKS accepts, and prints curl by default', async () => {
@@ -33,21 +28,21 @@ describe('sign-test-webhook and serve-dev-jwks', () => {
     const redis = new Redis(REDIS_URL);
     try {
       const address = await bridge.address();
-      const printed = capture();
+      const printed = captureIo();
       const printedCode = await runCli(['sign-test-webhook', '--config', path, '--key-dir', keyDir, '--to', `${address}/webhooks/conductorone`], {}, printed.io);
       expect(printed.err).toEqual([]);
       expect(printedCode).toBe(0);
       expect(printed.out[1]).toMatch(new RegExp(`^curl -sS -X POST '${address}/webhooks/conductorone' .*Authorization: Bearer ey`));
 
-      const sent = capture();
+      const sent = captureIo();
       expect(await runCli(['sign-test-webhook', '--config', path, '--key-dir', keyDir, '--to', `${address}/webhooks/conductorone`, '--send'], {}, sent.io)).toBe(0);
       expect(sent.out).toEqual(['202 {"status":"accepted","taskId":"2pQdTask0001","stepId":"2pQdStepProv"}']);
 
-      const test = capture();
+      const test = captureIo();
       expect(await runCli(['sign-test-webhook', '--fixture', 'test', '--config', path, '--key-dir', keyDir, '--to', `${address}/webhooks/conductorone`, '--send'], {}, test.io)).toBe(0);
       expect(test.out).toEqual(['200 {"version":"v1"}']);
 
-      const missing = capture();
+      const missing = captureIo();
       expect(await runCli(['sign-test-webhook', '--fixture', 'nope', '--config', path, '--key-dir', keyDir], {}, missing.io)).toBe(2);
       expect(missing.err[0]).toContain('no fixture "nope"');
     } finally {

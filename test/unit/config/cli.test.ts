@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/main.ts';
 import { MINIMAL } from './helpers.ts';
+import { captureIo } from '../../helpers/capture-io.ts';
 
 function tempConfig(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'c1tb-cli-')), 'bridge.yaml');
@@ -12,18 +13,12 @@ function tempConfig(text: string): string {
   return path;
 }
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
-}
-
 const GOOD = tempConfig(`${MINIMAL}jira: { baseUrl: "https://acme.atlassian.net", token: "\${JIRA_PAT}" }\nroutes: [{ name: gh, jira: { project: OPS } }]\n`);
 const BAD = tempConfig('server: { publicUrl: nope }\nconductorone: { tenant: acme.conductor.one, colour: blue }\n');
 
 describe('runCli check-config', () => {
   it('prints the summary and exits 0 for a valid config, without printing secrets', async () => {
-    const { io, out, err } = capture();
+    const { io, out, err } = captureIo();
     expect(await runCli(['check-config', '--config', GOOD], { JIRA_PAT: 'secret-pat' }, io)).toBe(0);
     expect(err).toEqual([]);
     expect(out).toEqual([
@@ -37,20 +32,20 @@ describe('runCli check-config', () => {
   });
 
   it('prints every problem and exits 1 for an invalid config', async () => {
-    const { io, out, err } = capture();
+    const { io, out, err } = captureIo();
     expect(await runCli(['check-config', '--config', BAD], {}, io)).toBe(1);
     expect(out).toEqual([]);
     expect(err).toEqual([`config invalid: ${BAD}`, 'server.publicUrl: must be an absolute http(s) URL', 'conductorone: unknown key "colour"']);
   });
 
   it('reads BRIDGE_CONFIG when --config is not given', async () => {
-    const { io, out } = capture();
+    const { io, out } = captureIo();
     expect(await runCli(['check-config'], { BRIDGE_CONFIG: GOOD, JIRA_PAT: 'p' }, io)).toBe(0);
     expect(out[0]).toBe(`config OK: ${GOOD}`);
   });
 
   it('answers an unknown option with the usage and exit code 2', async () => {
-    const { io, out, err } = capture();
+    const { io, out, err } = captureIo();
     expect(await runCli(['check-config', '--confg', GOOD], {}, io)).toBe(2);
     expect(out).toEqual([]);
     expect(err[0]).toMatch(/^check-config: Unknown option '--confg'/);
@@ -60,7 +55,7 @@ describe('runCli check-config', () => {
 
 describe('runCli dispatch', () => {
   it('answers an unknown command with the usage on err and exit code 2', async () => {
-    const { io, out, err } = capture();
+    const { io, out, err } = captureIo();
     expect(await runCli(['frobnicate'], {}, io)).toBe(2);
     expect(out).toEqual([]);
     expect(err[0]).toBe('unknown command: frobnicate');
@@ -68,13 +63,13 @@ describe('runCli dispatch', () => {
   });
 
   it('answers no command like an unknown one', async () => {
-    const { io, err } = capture();
+    const { io, err } = captureIo();
     expect(await runCli([], {}, io)).toBe(2);
     expect(err[0]).toBe('no command given');
   });
 
   it('prints the usage on out for help and exits 0', async () => {
-    const { io, out, err } = capture();
+    const { io, out, err } = captureIo();
     expect(await runCli(['help'], {}, io)).toBe(0);
     expect(err).toEqual([]);
     expect(out.join('\n')).toContain('check-config [--config <file>]');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../../src/config/load.ts';
+import { problems } from './helpers.ts';
 
 const base = `
 server: { publicUrl: "https://bridge.acme.example" }
@@ -7,16 +7,6 @@ conductorone: { tenant: acme.conductor.one }
 jira: { baseUrl: "https://acme.atlassian.net", email: a@acme.example, apiToken: t }
 servicenow: { instanceUrl: "https://acme.service-now.com", username: u, password: p }
 `;
-
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error.format().split('\n');
-    throw error;
-  }
-  return [];
-}
 
 describe('ticket templates in the config', () => {
   it('accepts templates that name known variables', () => {
