@@ -1,4 +1,5 @@
 import type { BridgeConfig } from '../config/schema.ts';
+import { redisLabel } from '../store/redis-connection.ts';
 import { TicketSystemError } from '../tickets/ticket-error.ts';
 import type { SystemName, TicketSystem } from '../tickets/ticket-system.ts';
 import { C1_ALGORITHMS } from '../verify/c1-token.ts';
@@ -29,7 +30,7 @@ async function checkJwks(deps: OnlineDeps): Promise<string> {
  */
 export async function checkOnline(deps: OnlineDeps): Promise<number> {
   const checks: Array<[string, () => Promise<string>]> = [
-    [`Redis ${deps.config.redis.url.replace(/\/\/[^@/]*@/, '//')}`, async () => `answered ${await deps.pingRedis()}`],
+    [`Redis ${redisLabel(deps.config.redis)}`, async () => `answered ${await deps.pingRedis()}`],
     [`ConductorOne JWKS ${deps.config.conductorone.jwksUrl}`, () => checkJwks(deps)],
   ];
   for (const [name, system] of Object.entries(deps.ticketSystems)) checks.push([name === 'jira' ? `Jira ${deps.config.jira?.baseUrl ?? ''}` : `ServiceNow ${deps.config.servicenow?.instanceUrl ?? ''}`, () => system.probe()]);

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { resolveConfigPath, type Env } from '../config/load.ts';
 import { createDeps, type Deps } from '../deps.ts';
 import { createLogger } from '../log/logger.ts';
+import { redisLabel } from '../store/redis-connection.ts';
 import { listFailed, replayFailed, status } from './queue-commands.ts';
 import { loadConfigOrReport, printSummary } from './check-config.ts';
 import { checkOnline } from './check-online.ts';
@@ -34,7 +35,7 @@ async function withDeps(path: string, env: Env, io: CliIo, run: (deps: Deps) => 
   try {
     await deps.redis.ping();
   } catch (error) {
-    io.err(`Redis does not answer at ${config.redis.url.replace(/\/\/[^@/]*@/, '//')}: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(`Redis does not answer at ${redisLabel(config.redis)}: ${error instanceof Error ? error.message : String(error)}`);
     await deps.close();
     return 1;
   }
