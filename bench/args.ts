@@ -3,6 +3,9 @@ import { parseArgs } from 'node:util';
 export const TARGET_NAMES = ['bare', 'minimal', 'bridge'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
+export const PART_NAMES = ['ingest', 'latency', 'burst'] as const;
+export type PartName = (typeof PART_NAMES)[number];
+
 export interface BenchOptions {
   /** Seconds of the measured run, per target. */
   duration: number;
@@ -12,19 +15,32 @@ export interface BenchOptions {
   /** Each round runs every target once; medians over rounds damp a machine whose load changes under the run. */
   rounds: number;
   targets: TargetName[];
+  /** Which measurements to run: ingest against the references, end-to-end latency, the rate-limited burst. */
+  parts: PartName[];
+  /** Tasks measured one at a time for the end-to-end latency. */
+  latencyTasks: number;
+  burstTasks: number;
+  /** Calls per second the fake Jira allows per endpoint during the burst. */
+  jiraRate: number;
   quick: boolean;
   /** Where the table goes; undefined when it should not be written (a smoke run must not replace real numbers). */
   resultsFile: string | undefined;
 }
 
-export const USAGE = `npm run bench -- [--quick] [--duration S] [--warmup S] [--connections N] [--rounds N] [--targets bare,minimal,bridge]
+export const USAGE = `npm run bench -- [--quick] [--parts ingest,latency,burst] [--duration S] [--warmup S] [--connections N] [--rounds N]
+                       [--targets bare,minimal,bridge] [--latency-tasks N] [--burst-tasks N] [--jira-rate N]
 
-  --quick        smoke check: 2 s runs after a 1 s warm-up, 10 connections; bench/results.md is left alone
+  --quick        smoke check: 2 s runs after a 1 s warm-up, 10 connections, 30 latency tasks, a burst of 300;
+                 bench/results.md is left alone
+  --parts        which measurements to run (default all three; results.md is written only when all ran)
   --duration     seconds measured per target (default 10)
   --warmup       seconds of load before measuring (default 2)
   --connections  concurrent connections (default 50)
   --rounds       run the targets in turn this many times and report medians (default 1)
-  --targets      which targets to run, in this order (default all three; ratios need minimal and bridge)`;
+  --targets      which ingest targets to run (default all three; ratios need minimal and bridge)
+  --latency-tasks  tasks sent one at a time for the end-to-end latency (default 200)
+  --burst-tasks  tasks sent at once for the drain time (default 10000)
+  --jira-rate    calls per second the fake Jira allows per endpoint during the burst (default 100)`;
 
 function positive(name: string, raw: string | undefined, fallback: number, allowZero = false): number {
   if (raw === undefined) return fallback;
@@ -35,15 +51,21 @@ function positive(name: string, raw: string | undefined, fallback: number, allow
   return value;
 }
 
-function targetList(raw: string | undefined): TargetName[] {
-  if (raw === undefined) return [...TARGET_NAMES];
+function wholeNumber(name: string, raw: string | undefined, fallback: number): number {
+  const value = positive(name, raw, fallback);
+  if (!Number.isInteger(value)) throw new Error(`--${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/** A comma-separated subset of `names`, always in the order of `names`, whatever order was asked. */
+function subset<T extends string>(flag: string, names: readonly T[], raw: string | undefined): T[] {
+  if (raw === undefined) return [...names];
   const asked = raw.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  const unknown = asked.filter((name) => !(TARGET_NAMES as readonly string[]).includes(name));
+  const unknown = asked.filter((name) => !(names as readonly string[]).includes(name));
   if (unknown.length > 0 || asked.length === 0) {
-    throw new Error(`--targets takes a comma-separated list of ${TARGET_NAMES.join(', ')}; got ${JSON.stringify(raw)}`);
+    throw new Error(`--${flag} takes a comma-separated list of ${names.join(', ')}; got ${JSON.stringify(raw)}`);
   }
-  // Always bare → minimal → bridge, whatever order was asked: the table then reads from the floor up.
-  return TARGET_NAMES.filter((name) => asked.includes(name));
+  return names.filter((name) => asked.includes(name));
 }
 
 export function parseBenchArgs(argv: string[], resultsFile: string): BenchOptions {
@@ -57,6 +79,10 @@ export function parseBenchArgs(argv: string[], resultsFile: string): BenchOption
       connections: { type: 'string' },
       rounds: { type: 'string' },
       targets: { type: 'string' },
+      parts: { type: 'string' },
+      'latency-tasks': { type: 'string' },
+      'burst-tasks': { type: 'string' },
+      'jira-rate': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -65,17 +91,22 @@ export function parseBenchArgs(argv: string[], resultsFile: string): BenchOption
     process.exit(0);
   }
   const quick = values.quick;
-  const connections = positive('connections', values.connections, quick ? 10 : 50);
-  if (!Number.isInteger(connections)) throw new Error(`--connections must be a whole number, got ${values.connections}`);
-  const rounds = positive('rounds', values.rounds, 1);
-  if (!Number.isInteger(rounds)) throw new Error(`--rounds must be a whole number, got ${values.rounds}`);
+  const connections = wholeNumber('connections', values.connections, quick ? 10 : 50);
+  const rounds = wholeNumber('rounds', values.rounds, 1);
+  const parts = subset('parts', PART_NAMES, values.parts);
   return {
     quick,
     duration: positive('duration', values.duration, quick ? 2 : 10),
     warmup: positive('warmup', values.warmup, quick ? 1 : 2, true),
     connections,
     rounds,
-    targets: targetList(values.targets),
-    resultsFile: quick ? undefined : resultsFile,
+    // Bare → minimal → bridge: the table then reads from the floor up.
+    targets: subset('targets', TARGET_NAMES, values.targets),
+    parts,
+    latencyTasks: wholeNumber('latency-tasks', values['latency-tasks'], quick ? 30 : 200),
+    burstTasks: wholeNumber('burst-tasks', values['burst-tasks'], quick ? 300 : 10_000),
+    jiraRate: positive('jira-rate', values['jira-rate'], 100),
+    // A partial or smoke run must not replace the numbers of a full one.
+    resultsFile: quick || parts.length < PART_NAMES.length ? undefined : resultsFile,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the real ConductorOne route against two references on the same machine, each served in turn by
- * this process while a second process sends the load. See bench/README.md.
+ * this process while a second process sends the load; then the whole path through the bridge's own processes
+ * (pipeline.ts). See bench/README.md.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +15,8 @@ import { bodyTemplate, writePool, type Signer } from './pool.ts';
 import { deleteUnder } from './redis-cleanup.ts';
 import { cpuMark, coresElsewhere } from './cpu-elsewhere.ts';
 import { cpuRatioLines, cpuTable, describeMachine, disturbanceLines, machineLines, ratioLines, ratios, resultsMarkdown, settingsLine, table, type Machine, type Run } from './report.ts';
+import { runPipeline, type PipelineResult } from './pipeline.ts';
+import { pipelineLines, pipelineProblems } from './pipeline-report.ts';
 import { runLoad, type LoadResult } from './run-load.ts';
 import { startBare } from './targets/bare.ts';
 import { startMinimal } from './targets/minimal.ts';
@@ -216,6 +219,7 @@ async function main(): Promise<number> {
   const runs: Run[] = [];
   const problems: string[] = [];
   let machine: Machine;
+  let pipeline: PipelineResult | undefined;
   let fake: FakeConductorOne | undefined;
   let dir: string | undefined;
   try {
@@ -225,12 +229,20 @@ async function main(): Promise<number> {
     fake = c1;
     dir = await mkdtemp(join(tmpdir(), 'c1-bench-'));
     const context: Context = { options, redis, fake: c1, prefix, fixture, dir, sign: (body) => c1.sign(body, AUDIENCE, HTU, { alg: 'ES256' }) };
-    for (let round = 1; round <= options.rounds; round += 1) {
+    for (let round = 1; options.parts.includes('ingest') && round <= options.rounds; round += 1) {
       for (const name of options.targets) {
         const result = await measure(name, round, context);
         runs.push(result.run);
         problems.push(...result.problems);
       }
+    }
+    if (options.parts.includes('latency') || options.parts.includes('burst')) {
+      pipeline = await runPipeline(
+        { redis, redisUrl: REDIS_URL, c1, fixture, dir },
+        { latencyTasks: options.latencyTasks, burstTasks: options.burstTasks, jiraRate: options.jiraRate },
+        { latency: options.parts.includes('latency'), burst: options.parts.includes('burst') },
+      );
+      problems.push(...pipelineProblems(pipeline));
     }
   } finally {
     await fake?.close();
@@ -239,20 +251,26 @@ async function main(): Promise<number> {
     redis.disconnect();
   }
 
-  console.log('');
-  console.log(table(runs));
-  console.log('');
-  for (const line of [...ratioLines(ratios(runs)), ...disturbanceLines(runs)]) console.log(line);
-  console.log('\nCPU per answered request (less sensitive than throughput to other work on the machine):\n');
-  console.log(cpuTable(runs));
-  for (const line of cpuRatioLines(runs)) console.log(line);
+  if (runs.length > 0) {
+    console.log('');
+    console.log(table(runs));
+    console.log('');
+    for (const line of [...ratioLines(ratios(runs)), ...disturbanceLines(runs)]) console.log(line);
+    console.log('\nCPU per answered request (less sensitive than throughput to other work on the machine):\n');
+    console.log(cpuTable(runs));
+    for (const line of cpuRatioLines(runs)) console.log(line);
+  }
+  if (pipeline !== undefined) {
+    console.log('');
+    for (const line of pipelineLines(pipeline)) console.log(line);
+  }
   if (problems.length > 0) {
     console.error(`\nThe bench run failed; ${options.resultsFile === undefined ? 'nothing written' : 'results.md left unchanged'}:`);
     for (const problem of problems) console.error(`- ${problem}`);
     return 1;
   }
-  if (options.resultsFile !== undefined) {
-    await writeFile(options.resultsFile, resultsMarkdown(machine, settings, runs, new Date()));
+  if (options.resultsFile !== undefined && pipeline !== undefined) {
+    await writeFile(options.resultsFile, resultsMarkdown(machine, settings, runs, pipeline, { latencyTasks: options.latencyTasks }, new Date()));
     console.log(`\nWritten to ${options.resultsFile}`);
   }
   return 0;

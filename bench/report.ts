@@ -1,6 +1,8 @@
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import { createRequire } from 'node:module';
 import type { TargetName } from './args.ts';
+import { pipelineMarkdown } from './pipeline-report.ts';
+import type { PipelineResult } from './pipeline.ts';
 import type { LoadResult } from './run-load.ts';
 
 export interface Machine {
@@ -183,15 +185,25 @@ export function settingsLine(settings: Settings): string {
   return `${settings.connections} connections, ${settings.warmup} s warm-up then ${settings.duration} s measured per target${rounds}; load from a second process on the same machine`;
 }
 
-export function resultsMarkdown(machine: Machine, settings: Settings, runs: readonly Run[], date: Date): string {
+export function resultsMarkdown(
+  machine: Machine,
+  settings: Settings,
+  runs: readonly Run[],
+  pipeline: PipelineResult,
+  pipelineSettings: { latencyTasks: number },
+  date: Date,
+): string {
   return [
-    '# Ingest benchmark',
+    '# Benchmark results',
     '',
     'Written by `npm run bench` (see bench/README.md); each full run replaces this file.',
     '',
     `Date: ${date.toISOString()}`,
     '',
     ...machineLines(machine).map((line) => `- ${line}`),
+    '',
+    '## Ingest: the real route against the references',
+    '',
     `- ${settingsLine(settings)}`,
     '',
     table(runs),
@@ -207,5 +219,6 @@ export function resultsMarkdown(machine: Machine, settings: Settings, runs: read
     '',
     'Every request carried its own ES256 token and its own task id; non-2xx counts the warm-ups too.',
     '',
+    ...pipelineMarkdown(pipeline, pipelineSettings),
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { adminRoutes, type AdminDeps } from './http/admin.ts';
+import type { AdminDeps } from './http/admin.ts';
 import { conductorOneWebhook, type C1WebhookDeps } from './http/conductorone-webhook.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { healthRoutes, type HealthDeps } from './http/health.ts';
@@ -38,6 +38,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(conductorOneWebhook(deps.c1));
   if (deps.jira !== undefined) await app.register(jiraWebhook(deps.jira));
   if (deps.servicenow !== undefined) await app.register(serviceNowWebhook(deps.servicenow));
-  if (deps.admin !== undefined) await app.register(adminRoutes(deps.admin));
+  if (deps.admin !== undefined) {
+    // The dashboard's packages are loaded only where /admin exists.
+    const { adminRoutes } = await import('./http/admin.ts');
+    await app.register(adminRoutes(deps.admin));
+  }
   return app;
 }

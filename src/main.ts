@@ -1,4 +1,3 @@
-import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, resolveConfigPath } from './config/load.ts';
 import { createDeps } from './deps.ts';
 import { createLogger } from './log/logger.ts';
@@ -28,8 +27,12 @@ async function main(): Promise<void> {
   const pretty = process.stdout.isTTY && process.env['LOG_FORMAT'] !== 'json';
   const logger = createLogger({ level: config.logging.level, pretty }).child({ role });
   const deps = await createDeps(config, logger);
-  const app = role === 'worker' ? undefined : await buildApp(deps.app);
-  if (role !== 'api') await deps.startWorkers();
+  // A worker serves no HTTP: it does not even load the web framework.
+  const app = role === 'worker' ? undefined : await (await import('./app.ts')).buildApp(deps.app);
+  if (role !== 'api') {
+    await deps.startWorkers();
+    logger.info('workers started');
+  }
   if (app !== undefined) await app.listen({ host: config.server.host, port: config.server.port });
 
   let closing = false;

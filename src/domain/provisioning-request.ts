@@ -176,7 +176,13 @@ type Compact<T> = { [K in keyof T]?: Exclude<T[K], null | undefined> };
 
 /** Drops absent and empty values, so the request has no `undefined`, `null` or `""` fields to carry into a job. */
 function compact<T extends Record<string, unknown>>(value: T): Compact<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null && v !== '')) as Compact<T>;
+  // A plain loop: this runs several times per delivery on the ingest path, where entries/fromEntries cost more.
+  const kept: Record<string, unknown> = {};
+  for (const key in value) {
+    const v = value[key];
+    if (v !== undefined && v !== null && v !== '') kept[key] = v;
+  }
+  return kept as Compact<T>;
 }
 
 function appOf(id: string, app: C1App | undefined): ProvisioningRequest['app'] {

@@ -13,6 +13,9 @@
  *   (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-myself/)
  * - Errors: `{errorMessages: [], errors: {field: message}}` (ErrorCollection); 429 with `Retry-After` seconds
  *   (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/)
+ * - Burst rate limit (same page): API-token traffic is limited per second, per endpoint and HTTP method; a 429 carries
+ *   `Retry-After` (whole seconds to wait), `X-RateLimit-Reset` (ISO 8601, `yyyy-MM-ddTHH:mmZ`), `X-RateLimit-Limit`,
+ *   `X-RateLimit-Remaining` and `RateLimit-Reason: jira-burst-based`.
  * - Webhooks: `{timestamp, webhookEvent: "jira:issue_updated", issue_event_type_name, user, issue, changelog}`,
  *   header `X-Atlassian-Webhook-Identifier`, signed `X-Hub-Signature: sha256=<hex HMAC of the body>` when a secret is set
  *   (https://developer.atlassian.com/cloud/jira/platform/webhooks/).
@@ -30,6 +33,8 @@ export interface FakeIssue {
   status: { name: string; category: 'new' | 'indeterminate' | 'done' };
   resolution: string | null;
   comments: Array<{ id: string; body: unknown }>;
+  /** `performance.now()` when the create request arrived. */
+  createdAt: number;
 }
 
 export type Fault = { status: 429; retryAfterSeconds?: number } | { status: 500 | 502 | 503 } | { status: 400; message: string } | { delayMs: number };
@@ -44,6 +49,13 @@ export interface FakeJira {
   transition(key: string, status: string, category: FakeIssue['status']['category'], resolution?: string | null): Record<string, unknown>;
   /** From now on, answers each API call 429 (Retry-After 1) or 500 at these rates, at random. */
   chaos(rates: { rateLimited: number; serverError: number }): void;
+  /**
+   * From now on, allows each endpoint and method `perSecond` calls a second (a token bucket holding one second's
+   * worth) and answers the rest 429 as Jira's burst limit does; `undefined` lifts the limit.
+   */
+  rateLimit(perSecond: number | undefined): void;
+  /** Calls answered 429 by the burst limit since the last reset. */
+  rateLimited: number;
   /** Forgets every issue, request and pending fault. */
   reset(): void;
   /** Signs a webhook body the way Jira does for a webhook with a secret. */
@@ -64,6 +76,8 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
   const faults: Array<{ fault: Fault; method?: string; pathPrefix?: string }> = [];
   let counter = 0;
   let chaos = { rateLimited: 0, serverError: 0 };
+  let limit: number | undefined;
+  const buckets = new Map<string, { tokens: number; at: number }>();
   const issues = new Map<string, FakeIssue>();
   let base = '';
 
@@ -104,8 +118,34 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
   const list = (params: URLSearchParams, name: string): string[] | undefined =>
     params.has(name) ? params.getAll(name).flatMap((value) => value.split(',')).filter(Boolean) : undefined;
 
+  /** Takes a token from the call's bucket, or answers 429 with the headers Jira sends and returns false. */
+  const withinBurstLimit = (request: RecordedRequest, response: ServerResponse): boolean => {
+    if (limit === undefined || !request.path.startsWith('/rest/api/3/')) return true;
+    const endpoint = `${request.method} ${request.path.split('?')[0]?.replace(/\/issue\/[^/]+/, '/issue/{key}') ?? ''}`;
+    const now = request.receivedAt;
+    const bucket = buckets.get(endpoint) ?? { tokens: limit, at: now };
+    bucket.tokens = Math.min(limit, bucket.tokens + ((now - bucket.at) / 1000) * limit);
+    bucket.at = now;
+    buckets.set(endpoint, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return true;
+    }
+    fake.rateLimited += 1;
+    const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / limit));
+    const reset = new Date(Date.now() + retryAfter * 1000).toISOString().slice(0, 16) + 'Z';
+    response.setHeader('Retry-After', String(retryAfter));
+    response.setHeader('X-RateLimit-Reset', reset);
+    response.setHeader('X-RateLimit-Limit', String(limit));
+    response.setHeader('X-RateLimit-Remaining', '0');
+    response.setHeader('RateLimit-Reason', 'jira-burst-based');
+    errorCollection(response, 429, ['Rate limit exceeded.']);
+    return false;
+  };
+
   const server = await listen(async (request, response) => {
     fake.requests.push(request);
+    if (!withinBurstLimit(request, response)) return;
     const dice = Math.random();
     const fault: Fault | undefined =
       takeFault(request) ??
@@ -168,6 +208,7 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
         status: { name: 'To Do', category: 'new' },
         resolution: null,
         comments: [],
+        createdAt: request.receivedAt,
       });
       sendJson(response, 201, { id, key, self: `${base}/rest/api/3/issue/${id}` });
       return;
@@ -239,8 +280,16 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
     chaos(rates) {
       chaos = rates;
     },
+    rateLimited: 0,
+    rateLimit(perSecond) {
+      limit = perSecond;
+      buckets.clear();
+    },
     reset() {
       chaos = { rateLimited: 0, serverError: 0 };
+      limit = undefined;
+      buckets.clear();
+      fake.rateLimited = 0;
       issues.clear();
       fake.requests.length = 0;
       faults.length = 0;

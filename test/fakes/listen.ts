@@ -6,6 +6,8 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** `performance.now()` when the whole request had arrived: the bench times the bridge's calls by it. */
+  receivedAt: number;
 }
 
 export type Handler = (request: RecordedRequest, response: ServerResponse) => void | Promise<void>;
@@ -28,6 +30,7 @@ export async function listen(handler: Handler): Promise<Listening> {
         path: url.pathname + url.search,
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
+        receivedAt: performance.now(),
       };
       Promise.resolve(handler(recorded, res)).catch((error: unknown) => {
         res.statusCode = 500;

@@ -44,6 +44,15 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
   });
 
+  it('runs the image with the same heap settings as npm start (the ones the bench measures)', () => {
+    const start = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    const startFlags = start.split(/\s+/).filter((word) => word.startsWith('--'));
+    const imageFlags = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)?.[1]?.split(/\s+/);
+    expect(startFlags).toContain('--max-old-space-size=128');
+    expect(imageFlags).toEqual(startFlags);
+    expect(dockerfile).toMatch(/^CMD \["node", "src\/main\.ts"\]$/m);
+  });
+
   it('.env.example lists every variable the example config needs', () => {
     // Only keys in force: comments (and commented-out alternatives) name variables nobody has to set.
     const config = readFileSync(new URL('../../config/bridge.example.yaml', import.meta.url), 'utf8')

@@ -1,4 +1,4 @@
-import { createCloudClient } from 'jira.js';
+import type { createCloudClient } from 'jira.js';
 import { createClient, type SchemaMismatchBehavior } from 'jira.js/core';
 import type { BridgeConfig } from '../../config/schema.ts';
 import type { ChosenRoute } from '../../domain/routing.ts';
@@ -40,7 +40,10 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
       : ({ type: 'basic', email: config.email ?? '', apiToken: config.apiToken ?? '' } as const);
   // One attempt per call: retries belong to the job, which honours Retry-After and the configured backoff.
   const client = createClient({ host: config.baseUrl, auth, retry: { maxAttempts: 1 }, onSchemaMismatch: options.onSchemaMismatch ?? 'warn' });
-  const jira = createCloudClient(client);
+  // jira.js's Cloud client holds every API group's schemas (tens of MB once loaded): it is loaded on the first call,
+  // so a process that never calls Jira (the API role, which only enqueues) never pays for it.
+  let cloud: Promise<ReturnType<typeof createCloudClient>> | undefined;
+  const jiraClient = () => (cloud ??= import('jira.js').then((module) => module.createCloudClient(client)));
   const browseUrl = (key: string) => `${config.baseUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}`;
   const ref = (issue: { id: string; key: string }, project: string): TicketRef => ({
     system: 'jira',
@@ -63,7 +66,7 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
         Object.entries(target.fields).map(([name, value]) => [name, typeof value === 'string' ? renderTemplate(value, request) : value]),
       );
       try {
-        const created = await jira.issues.createIssue({
+        const created = await (await jiraClient()).issues.createIssue({
           fields: {
             ...extra,
             project: { key: target.project },
@@ -87,7 +90,7 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
     async findByTask(taskId, stepId, route) {
       const target = requireRoute(route);
       try {
-        const result = await jira.issueSearch.searchAndReconsileIssuesUsingJql({
+        const result = await (await jiraClient()).issueSearch.searchAndReconsileIssuesUsingJql({
           jql: `labels = "${taskLabel(taskId)}" ORDER BY created ASC`,
           fields: ['project'],
           properties: [JIRA_PROPERTY_KEY],
@@ -107,7 +110,7 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
 
     async getStatus(ticket): Promise<TicketStatus> {
       try {
-        const issue = await jira.issues.getIssue({ issueIdOrKey: ticket.key, fields: ['status', 'resolution'] });
+        const issue = await (await jiraClient()).issues.getIssue({ issueIdOrKey: ticket.key, fields: ['status', 'resolution'] });
         const fields = issue.fields as { status?: { name?: string; statusCategory?: { key?: string } }; resolution?: { name?: string } | null } | undefined;
         return jiraOutcome(
           { status: fields?.status?.name ?? '', statusCategory: fields?.status?.statusCategory?.key ?? '', resolution: fields?.resolution?.name },
@@ -120,7 +123,7 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
 
     async probe() {
       try {
-        const me = await jira.myself.getCurrentUser();
+        const me = await (await jiraClient()).myself.getCurrentUser();
         return `signed in as ${me.displayName ?? me.emailAddress ?? me.accountId ?? 'an unnamed account'}`;
       } catch (error) {
         throw classifyJiraError(error, 'who am I');
@@ -129,7 +132,7 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
 
     async comment(ticket, text) {
       try {
-        await jira.issueComments.addComment({ issueIdOrKey: ticket.key, body: { ...textToAdf(text) } });
+        await (await jiraClient()).issueComments.addComment({ issueIdOrKey: ticket.key, body: { ...textToAdf(text) } });
       } catch (error) {
         throw classifyJiraError(error, `comment on ${ticket.key}`);
       }

@@ -93,6 +93,22 @@ describe('Jira adapter (jira.js against the fake Jira)', () => {
     expect(fake.issues.size).toBe(0);
   });
 
+  it('meets the burst limit like Jira: a second\'s worth of calls per endpoint, then 429 with Retry-After that jira.js reads', async () => {
+    fake.rateLimit(3);
+    const outcomes = [];
+    for (let i = 0; i < 4; i += 1) outcomes.push(await jira.create({ request: request('provision-grant'), route }).catch((e: unknown) => e));
+    expect(outcomes.slice(0, 3).map((o) => (o as { key?: string }).key)).toEqual(['OPS-1', 'OPS-2', 'OPS-3']);
+    expect(outcomes[3]).toMatchObject({ code: 'ticket_system_rate_limited', retryable: true, retryAfterMs: 1000 });
+    expect(fake.issues.size).toBe(3);
+    expect(fake.rateLimited).toBe(1);
+    const refused = fake.requests.at(-1);
+    expect(refused?.method).toBe('POST');
+    // Another endpoint has its own bucket.
+    expect(await jira.findByTask('2pQdTask0001', '2pQdStepProv', route)).toMatchObject({ key: 'OPS-1' });
+    fake.rateLimit(undefined);
+    expect(await jira.create({ request: request('provision-grant'), route })).toMatchObject({ key: 'OPS-4' });
+  });
+
   it('treats refused credentials as permanent', async () => {
     const config = configSchema.parse({
       server: { publicUrl: 'https://bridge.acme.example' },

@@ -1,0 +1,69 @@
+/**
+ * The bridge as an operator runs it: `npm start`'s command with a config file, one process per role (API and workers
+ * scale apart on one Redis). Output goes to a log file, not into this process's memory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const START_TIMEOUT_MS = 20_000;
+
+/** The Node flags of `npm start` (the heap settings the image sets too), so the bench runs what operators run. */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').split(/\s+/).filter(Boolean);
+  if (words[0] !== 'node' || words.at(-1) !== 'src/main.ts') throw new Error(`npm start is expected to be "node [flags] src/main.ts", not ${JSON.stringify(pkg.scripts?.start)}`);
+  return words.slice(1, -1);
+}
+
+export interface BridgeProcess {
+  role: 'api' | 'worker';
+  child: ChildProcess;
+  logFile: string;
+  /** Resident set size at its highest since the process started, in MiB (Linux `VmHWM`), or undefined elsewhere. */
+  peakRssMiB(): Promise<number | undefined>;
+  stop(): Promise<void>;
+}
+
+export async function startBridgeProcess(role: BridgeProcess['role'], configPath: string, logFile: string): Promise<BridgeProcess> {
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...startFlags(), 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', BRIDGE_CONFIG: configPath, BRIDGE_ROLE: role, LOG_FORMAT: 'json' },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    role,
+    child,
+    logFile,
+    async peakRssMiB() {
+      const status = await readFile(`/proc/${String(child.pid)}/status`, 'utf8').catch(() => undefined);
+      const kib = status === undefined ? undefined : /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
+      return kib === undefined ? undefined : Number(kib) / 1024;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Waits for a log line matching `pattern` and answers its first capture group. */
+export async function waitForLog(process: BridgeProcess, pattern: RegExp): Promise<string> {
+  const started = Date.now();
+  for (;;) {
+    const text = await readFile(process.logFile, 'utf8').catch(() => '');
+    const match = pattern.exec(text);
+    if (match !== null) return match[1] ?? match[0];
+    if (process.child.exitCode !== null || Date.now() - started > START_TIMEOUT_MS) {
+      throw new Error(`the ${process.role} process did not log ${String(pattern)}; its output (${process.logFile}):\n${text.slice(-2000)}`);
+    }
+    await sleep(50);
+  }
+}
