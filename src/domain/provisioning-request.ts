@@ -174,13 +174,18 @@ function nonEmpty(value: string | null | undefined): string | undefined {
 
 type Compact<T> = { [K in keyof T]?: Exclude<T[K], null | undefined> };
 
-/** Drops absent and empty values, so the request has no `undefined`, `null` or `""` fields to carry into a job. */
+const BLANK = /^\s*$/;
+
+/**
+ * Drops absent values and blank strings (empty or only whitespace: a name of "\t" names nobody, and templates then
+ * fall back as for a missing one), so the request has no `undefined`, `null` or blank fields to carry into a job.
+ */
 function compact<T extends Record<string, unknown>>(value: T): Compact<T> {
   // A plain loop: this runs several times per delivery on the ingest path, where entries/fromEntries cost more.
   const kept: Record<string, unknown> = {};
   for (const key in value) {
     const v = value[key];
-    if (v !== undefined && v !== null && v !== '') kept[key] = v;
+    if (v !== undefined && v !== null && !(typeof v === 'string' && BLANK.test(v))) kept[key] = v;
   }
   return kept as Compact<T>;
 }

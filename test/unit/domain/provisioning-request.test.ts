@@ -267,6 +267,18 @@ describe('toProvisioningRequest with parts of the payload missing or wrong', () 
     expect(request(body)).toStrictEqual({ ...without(GRANT, 'justification', 'displayName'), app: { id: '2pQdAppGH', name: 'GitHub' } });
   });
 
+  it('treats whitespace-only names and justification as absent, and keeps text with whitespace around it as sent', () => {
+    const body = edited('provision-grant', (b) => {
+      b.payload.taskView.task.description = ' \n\t ';
+      set(at(b.payload.expanded, 0), 'displayName', '\u00a0');
+      set(at(b.payload.expanded, 1), 'displayName', '  Org Admin\n');
+    });
+    const built = request(body);
+    expect(built.justification).toBeUndefined();
+    expect(built.app).toStrictEqual({ id: '2pQdAppGH', description: 'Acme GitHub org' });
+    expect(built.entitlement.name).toBe('  Org Admin\n');
+  });
+
   it('carries emergency access', () => {
     const body = edited('provision-grant', (b) => {
       b.payload.taskView.task.emergencyAccess = true;
