@@ -9,7 +9,7 @@ import { startWorkers, type Workers } from './queue/workers.ts';
 import { instrumentTickets } from './metrics/instrument-tickets.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { settlesWithin } from './shutdown-bound.ts';
-import { createJiraTickets } from './tickets/jira/jira-tickets.ts';
+import { createJiraTickets, loadJiraClient } from './tickets/jira/jira-tickets.ts';
 import { createServiceNowTickets } from './tickets/servicenow/servicenow-tickets.ts';
 import type { SystemName, TicketSystem } from './tickets/ticket-system.ts';
 import { CorrelationStore } from './store/correlation-store.ts';
@@ -123,6 +123,9 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     ticketSystems,
     async startWorkers() {
       // Workers block on Redis: their connection retries forever instead of failing fast like the producer's.
+      // The Jira client library loads on first use (the API never needs it); a worker loads it before taking jobs,
+      // so the first job after a start or a crash does not wait for it.
+      if (config.jira !== undefined) await loadJiraClient();
       workerRedis = connectRedis(config.redis, { maxRetriesPerRequest: null });
       workerRedis.on('error', (error: Error) => logger.warn({ err: error.message }, 'worker redis connection error'));
       workers = await startWorkers(jobs, queues, {
@@ -131,6 +134,8 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
         reconcileIntervalSeconds: config.reconcile.intervalSeconds,
         backoffMs: config.jobs.backoffMs,
         lockDurationMs: config.jobs.lockDurationMs,
+        // A worker killed mid-job is no fault of the job: it may be taken over as often as it may be retried.
+        maxStalledCount: config.jobs.attempts,
       });
       return workers;
     },

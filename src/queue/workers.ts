@@ -13,6 +13,8 @@ export interface WorkerOptions {
   reconcileIntervalSeconds: number;
   backoffMs: number;
   lockDurationMs: number;
+  /** Times a job may be taken over from a dead worker before it is failed (a crash is not the job's fault). */
+  maxStalledCount: number;
   concurrency?: number;
 }
 
@@ -52,6 +54,8 @@ export async function startWorkers(deps: JobDeps, queues: Queues, options: Worke
     // The lock is renewed every half of this; a dead worker's job is moved back to waiting by the next stalled check.
     lockDuration: options.lockDurationMs,
     stalledInterval: options.lockDurationMs,
+    // BullMQ's default (1) fails a job whose worker dies twice while running it, e.g. through two crashes in a row.
+    maxStalledCount: options.maxStalledCount,
   };
   // Declared before the workers exist; the processors only run after construction.
   const created: Worker[] = [];

@@ -53,6 +53,30 @@ async function deliverUntilAccepted(address: string, taskId: string): Promise<nu
   throw new Error(`task ${taskId} never accepted`);
 }
 
+/** What a timed-out run leaves behind: the record states, and for a few unfinished tasks their record and jobs. */
+async function unfinished(inspect: Redis, prefix: string, tasks: string[], worker: BridgeProcess): Promise<string> {
+  const states = await Promise.all(tasks.map(async (task) => ({ task, state: (await inspect.hget(`${prefix}:task:${task}:2pQdStepProv`, 'state')) ?? '(no record)' })));
+  const histogram: Record<string, number> = {};
+  for (const { state } of states) histogram[state] = (histogram[state] ?? 0) + 1;
+  const lines = [`record states: ${JSON.stringify(histogram)}; Jira issues: ${String(jira.issues.size)}; callbacks received: ${String(c1.callbacks.length)}`];
+  for (const { task } of states.filter(({ state }) => state !== 'reported').slice(0, 5)) {
+    const record = await inspect.hgetall(`${prefix}:task:${task}:2pQdStepProv`);
+    const history = await inspect.lrange(`${prefix}:task:${task}:2pQdStepProv:history`, 0, -1);
+    const jobId = `${task}|2pQdStepProv`;
+    const jobs: string[] = [];
+    for (const queue of ['create-ticket', 'send-callback']) {
+      const job = await inspect.hgetall(`${prefix}:${queue}:${jobId}`);
+      const where = [];
+      for (const list of ['wait', 'active', 'paused']) if ((await inspect.lpos(`${prefix}:${queue}:${list}`, jobId)) !== null) where.push(list);
+      for (const set of ['delayed', 'completed', 'failed', 'prioritized']) if ((await inspect.zscore(`${prefix}:${queue}:${set}`, jobId)) !== null) where.push(set);
+      jobs.push(`${queue}: ${where.join(',') || 'in no list'} attemptsMade=${job['atm'] ?? job['attemptsMade'] ?? '-'} failedReason=${job['failedReason'] ?? '-'}`);
+    }
+    lines.push(`${task}: ${JSON.stringify({ ...record, callbackUrl: undefined })} history=${history.join(' ')} | ${jobs.join(' | ')}`);
+  }
+  lines.push(`last worker output:\n${worker.output().slice(-3000)}`);
+  return lines.join('\n');
+}
+
 describe('fault suite', () => {
   it(`${TASKS.toString()} grants through worker kills, a Redis restart, Jira faults, callback failures and lost webhooks: one ticket and one callback each`, async () => {
     const prefix = `faults-${randomUUID().slice(0, 8)}`;
@@ -136,7 +160,9 @@ describe('fault suite', () => {
             return states.every((state) => state === 'reported');
           },
           120_000,
-        );
+        ).catch(async (error: unknown) => {
+          throw new Error(`${error instanceof Error ? error.message : String(error)}\n${await unfinished(inspect, prefix, tasks, worker)}`);
+        });
 
         // Exactly one ticket per task.
         const ticketsPerTask = new Map<string, number>();

@@ -101,7 +101,7 @@ describe('graceful shutdown', () => {
 });
 
 describe('a killed worker', () => {
-  it('loses no job: the stalled-job check hands it to another worker, and the issue is opened once', async () => {
+  it('loses no job when two workers die in turn while running it: the stalled check hands it on, and the issue is opened once', async () => {
     const prefix = uniquePrefix('kill');
     const path = writeConfig(
       [
@@ -115,20 +115,29 @@ describe('a killed worker', () => {
       ].join('\n'),
     );
     const api = startBridgeProcess(path, { BRIDGE_ROLE: 'api' });
-    const doomed = startBridgeProcess(path, { BRIDGE_ROLE: 'worker' });
+    const first = startBridgeProcess(path, { BRIDGE_ROLE: 'worker' });
+    let second: ReturnType<typeof startBridgeProcess> | undefined;
     let rescuer: ReturnType<typeof startBridgeProcess> | undefined;
+    const calls = (method: string | undefined, prefixOfPath: string) => jira.requests.filter((r) => (method === undefined || r.method === method) && r.path.startsWith(prefixOfPath)).length;
     try {
       const address = await api.address();
-      // Jira holds the create long enough to kill the worker while the job is active.
+      // Jira holds the create, then the search of the retry, long enough to kill a worker during each.
       jira.inject([{ delayMs: 3000 }], { method: 'POST', pathPrefix: '/rest/api/3/issue' });
+      jira.inject([{ delayMs: 4000 }], { pathPrefix: '/rest/api/3/search' });
       expect(await deliver(address)).toBe(202);
-      await waitFor('the create call to reach Jira', () => jira.requests.some((r) => r.method === 'POST' && r.path.startsWith('/rest/api/3/issue')));
-      doomed.child.kill('SIGKILL');
-      await doomed.exited;
+      await waitFor('the create call to reach Jira', () => calls('POST', '/rest/api/3/issue') === 1, 20_000);
+      first.child.kill('SIGKILL');
+      await first.exited;
+      second = startBridgeProcess(path, { BRIDGE_ROLE: 'worker' });
+      await waitFor('the second worker to search Jira for the issue', () => calls(undefined, '/rest/api/3/search') === 1, 20_000);
+      second.child.kill('SIGKILL');
+      await second.exited;
       rescuer = startBridgeProcess(path, { BRIDGE_ROLE: 'worker' });
       await waitFor('the record to hold the ticket', async () => (await redis.hget(`${prefix}:task:2pQdTask0001:2pQdStepProv`, 'state')) === 'ticket_created', 20_000);
-      // The first create may have reached Jira before the kill; the rescuer found that issue instead of opening another.
+      // The first create reached Jira before the kill; the rescuer found that issue instead of opening another.
       expect([...jira.issues.values()].filter((issue) => issue.fields.labels.includes('c1-task-2pQdTask0001'))).toHaveLength(1);
+      expect(calls('POST', '/rest/api/3/issue')).toBe(1);
+      expect(await redis.zcard(`${prefix}:create-ticket:failed`)).toBe(0);
     } finally {
       api.child.kill('SIGTERM');
       rescuer?.child.kill('SIGTERM');

@@ -19,6 +19,11 @@ export function taskLabel(taskId: string): string {
   return `c1-task-${taskId.replace(/\s+/g, '_')}`;
 }
 
+/** Loads jira.js's Cloud client, which the adapter otherwise loads on its first call. */
+export async function loadJiraClient(): Promise<void> {
+  await import('jira.js');
+}
+
 export interface JiraTicketsOptions {
   config: JiraConfig;
   /** What to do when Jira's answer does not match jira.js's schema (tests: throw; production: log). */
