@@ -122,10 +122,10 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     metrics,
     ticketSystems,
     async startWorkers() {
-      // Workers block on Redis: their connection retries forever instead of failing fast like the producer's.
       // The Jira client library loads on first use (the API never needs it); a worker loads it before taking jobs,
       // so the first job after a start or a crash does not wait for it.
       if (config.jira !== undefined) await loadJiraClient();
+      // Workers block on Redis: their connection retries forever instead of failing fast like the producer's.
       workerRedis = connectRedis(config.redis, { maxRetriesPerRequest: null });
       workerRedis.on('error', (error: Error) => logger.warn({ err: error.message }, 'worker redis connection error'));
       workers = await startWorkers(jobs, queues, {
