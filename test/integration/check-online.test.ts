@@ -1,10 +1,11 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
 import { startFakeJira, type FakeJira } from '../fakes/jira.ts';
 import { startFakeServiceNow, type FakeServiceNow } from '../fakes/servicenow.ts';
 import { writeConfig } from '../helpers/bridge-process.ts';
-import { REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
+import { deleteUnder, REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 
 let c1: FakeConductorOne;
@@ -13,15 +14,20 @@ let sn: FakeServiceNow;
 beforeAll(async () => {
   [c1, jira, sn] = await Promise.all([startFakeConductorOne(), startFakeJira(), startFakeServiceNow()]);
 });
+// Opening the queues writes their meta keys: they go under this file's own prefix, swept at the end.
+const prefix = uniquePrefix('online');
 afterAll(async () => {
   await Promise.all([c1.close(), jira.close(), sn.close()]);
+  const redis = new Redis(REDIS_URL);
+  await deleteUnder(redis, prefix);
+  redis.disconnect();
 });
 
 function config(jiraToken: string): string {
   return writeConfig(
     [
       'server: { publicUrl: "https://bridge.acme.example" }',
-      `redis: { url: "${REDIS_URL}", prefix: ${uniquePrefix('online')} }`,
+      `redis: { url: "${REDIS_URL}", prefix: ${prefix} }`,
       `conductorone: { tenant: acme.conductor.one, jwksUrl: "${c1.jwksUrl}" }`,
       `jira: { baseUrl: "${jira.url}", email: bridge@acme.example, apiToken: ${jiraToken} }`,
       `servicenow: { instanceUrl: "${sn.url}", username: bridge, password: sn-password }`,

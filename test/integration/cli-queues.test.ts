@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
 import { startFakeJira, type FakeJira } from '../fakes/jira.ts';
 import { writeConfig } from '../helpers/bridge-process.ts';
-import { REDIS_URL } from '../helpers/redis.ts';
+import { deleteUnder, REDIS_URL } from '../helpers/redis.ts';
 import { startTestBridge } from '../helpers/test-bridge.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 import { captureIo } from '../helpers/capture-io.ts';
@@ -80,7 +81,13 @@ describe('CLI: status, list-failed, replay-failed', () => {
   });
 
   it('answers an unknown task with exit 1, an unknown queue with a clear message, and a missing task id with usage', async () => {
-    const path = writeConfig(`server: { publicUrl: "https://b.example" }\nredis: { url: "${REDIS_URL}", prefix: cli-empty-${randomUUID().slice(0, 8)} }\nconductorone: { tenant: acme.conductor.one }\n`);
+    const prefix = `cli-empty-${randomUUID().slice(0, 8)}`;
+    const path = writeConfig(`server: { publicUrl: "https://b.example" }\nredis: { url: "${REDIS_URL}", prefix: ${prefix} }\nconductorone: { tenant: acme.conductor.one }\n`);
+    onTestFinished(async () => {
+      const redis = new Redis(REDIS_URL);
+      await deleteUnder(redis, prefix);
+      redis.disconnect();
+    });
     const unknown = captureIo();
     expect(await runCli(['status', 'nope', '--config', path], {}, unknown.io)).toBe(1);
     expect(unknown.err).toEqual(['no record of task nope']);

@@ -2,8 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
+import { deleteUnder, REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 
 function writeConfig(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'c1tb-config-'));
@@ -41,10 +42,11 @@ describe('npm start (src/main.ts)', () => {
   });
 
   it('serves /healthz with a valid config and exits 0 on SIGTERM', async () => {
+    const prefix = uniquePrefix('start');
     const path = writeConfig(
       [
         'server: { host: 127.0.0.1, port: 0, publicUrl: "https://bridge.acme.example" }',
-        `redis: { url: "\${REDIS_URL}", prefix: ${uniquePrefix('start')} }`,
+        `redis: { url: "\${REDIS_URL}", prefix: ${prefix} }`,
         'conductorone: { tenant: acme.conductor.one }',
       ].join('\n'),
     );
@@ -69,5 +71,9 @@ describe('npm start (src/main.ts)', () => {
     expect(await exited).toBe(0);
     // Every line is pino JSON.
     for (const line of output.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    // The queues it opened (and its reconcile schedule) are this test's own: leave the shared Redis as it was.
+    const redis = new Redis(REDIS_URL);
+    await deleteUnder(redis, prefix);
+    redis.disconnect();
   });
 });
