@@ -4,13 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import { autocannon, type RequestParams } from './autocannon.ts';
+import { percentile } from './percentile.ts';
 import { bodyFor, readPool } from './pool.ts';
 import type { LoadResult } from './run-load.ts';
-
-function percentile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -3,7 +3,7 @@ import type { BurstResult, LatencyResult, Percentiles, PipelineResult } from './
 /** What the whole path is held to (zero-latency fakes, so all of the time measured is the bridge's). */
 export const PIPELINE_AIMS = { overheadP50Ms: 20, drainWithin: 1.1, peakRssMiB: 200 } as const;
 
-const verdict = (met: boolean): string => (met ? 'MET' : 'NOT MET');
+export const verdict = (met: boolean): string => (met ? 'MET' : 'NOT MET');
 const ms = (value: number): string => value.toFixed(1);
 
 function row(name: string, p: Percentiles): string {

@@ -12,9 +12,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import { redisKeys } from '../src/store/redis-keys.ts';
+import { taskLabel } from '../src/tickets/jira/jira-tickets.ts';
 import type { FakeConductorOne } from '../test/fakes/conductorone.ts';
 import { startFakeJira, type FakeJira } from '../test/fakes/jira.ts';
+import { waitFor } from '../test/helpers/wait-for.ts';
 import { startBridgeProcess, waitForLog, type BridgeProcess } from './bridge-processes.ts';
+import { percentile } from './percentile.ts';
 import { deleteUnder } from './redis-cleanup.ts';
 import { AUDIENCE, HTU, PUBLIC_URL } from './targets/target.ts';
 
@@ -25,6 +29,7 @@ const JIRA_TOKEN = 'jira-api-token';
 const LATENCY_WARMUP = 20;
 /** Concurrent senders of the burst: C1 delivers in parallel, and a burst should reach the bridge at once. */
 const BURST_SENDERS = 32;
+/** Polling the fakes often keeps the unmeasured gaps between tasks short; the timings come from the fakes' stamps. */
 const POLL_MS = 2;
 
 export interface PipelineSettings {
@@ -83,9 +88,8 @@ export interface PipelineContext {
 }
 
 export function percentiles(values: readonly number[]): Percentiles {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN };
+  const sorted = Float64Array.from(values).sort();
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: percentile(sorted, 1) };
 }
 
 interface Fixture {
@@ -101,18 +105,10 @@ function taskBody(context: PipelineContext, taskId: string): string {
   return JSON.stringify(copy);
 }
 
-async function until<T>(what: string, timeoutMs: number, check: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out after ${String(timeoutMs)} ms waiting for ${what}`);
-    await sleep(POLL_MS);
-  }
-}
+const LABEL_PREFIX = taskLabel('');
 
 function ticketLabel(issueLabels: readonly string[]): string | undefined {
-  return issueLabels.find((label) => label.startsWith('c1-task-'));
+  return issueLabels.find((label) => label.startsWith(LABEL_PREFIX));
 }
 
 interface Running {
@@ -150,11 +146,11 @@ async function measureLatency(running: Running, context: PipelineContext, tasks:
     const status = await postWebhook(address, body, token);
     const answered = performance.now();
     if (status !== 202) throw new Error(`latency: the webhook of ${taskId} was answered ${String(status)}`);
-    const issue = await until(`the ticket of ${taskId}`, 30_000, () => (jira.issues.size > issuesBefore ? [...jira.issues.values()].at(-1) : undefined));
-    if (ticketLabel(issue.fields.labels) !== `c1-task-${taskId}`) throw new Error(`latency: expected the ticket of ${taskId}, got ${issue.key}`);
+    const issue = await waitFor(`the ticket of ${taskId}`, () => (jira.issues.size > issuesBefore ? [...jira.issues.values()].at(-1) : undefined), 30_000, POLL_MS);
+    if (ticketLabel(issue.fields.labels) !== taskLabel(taskId)) throw new Error(`latency: expected the ticket of ${taskId}, got ${issue.key}`);
     // The ticket key is recorded after Jira answers; a resolution webhook before that would find no task.
-    const record = `${prefix}:task:${encodeURIComponent(taskId)}:${encodeURIComponent(`${taskId}-step`)}`;
-    await until(`the record of ${taskId}`, 30_000, async () => ((await context.redis.hget(record, 'ticketKey')) === issue.key ? true : undefined));
+    const record = redisKeys(prefix).record(taskId, `${taskId}-step`);
+    await waitFor(`the record of ${taskId}`, async () => (await context.redis.hget(record, 'ticketKey')) === issue.key, 30_000, POLL_MS);
 
     const event = JSON.stringify(jira.transition(issue.key, 'Done', 'done', 'Done'));
     const callbacksBefore = context.c1.callbacks.length;
@@ -166,7 +162,7 @@ async function measureLatency(running: Running, context: PipelineContext, tasks:
     });
     await jiraAnswer.arrayBuffer();
     if (!jiraAnswer.ok) throw new Error(`latency: the Jira webhook of ${issue.key} was answered ${String(jiraAnswer.status)}`);
-    const callback = await until(`the callback of ${taskId}`, 30_000, () => context.c1.callbacks.slice(callbacksBefore).find((c) => c.path.endsWith(`/cb-${taskId}`)));
+    const callback = await waitFor(`the callback of ${taskId}`, () => context.c1.callbacks.slice(callbacksBefore).find((c) => c.path.endsWith(`/cb-${taskId}`)), 30_000, POLL_MS);
     if (i < LATENCY_WARMUP) continue;
     answer.push(answered - sent);
     toTicket.push(issue.createdAt - sent);
@@ -209,13 +205,18 @@ async function measureBurst(running: Running, context: PipelineContext, settings
   const idealSeconds = Math.max(tasks - settings.jiraRate, 1) / settings.jiraRate;
   console.log(`burst: every webhook answered 202 after ${ingestSeconds.toFixed(1)} s; waiting for ${tasks.toLocaleString('en-US')} tickets (about ${idealSeconds.toFixed(0)} s at the configured rate)`);
   let reported = performance.now();
-  await until('every ticket of the burst', Math.max(60_000, idealSeconds * 3000), () => {
-    if (performance.now() - reported > 10_000) {
-      reported = performance.now();
-      console.log(`burst: ${jira.issues.size.toLocaleString('en-US')} tickets after ${((reported - started) / 1000).toFixed(0)} s`);
-    }
-    return jira.issues.size >= tasks ? true : undefined;
-  });
+  await waitFor(
+    'every ticket of the burst',
+    () => {
+      if (performance.now() - reported > 10_000) {
+        reported = performance.now();
+        console.log(`burst: ${jira.issues.size.toLocaleString('en-US')} tickets after ${((reported - started) / 1000).toFixed(0)} s`);
+      }
+      return jira.issues.size >= tasks;
+    },
+    Math.max(60_000, idealSeconds * 3000),
+    POLL_MS,
+  );
   // Late duplicates would come from jobs still running: let the queue settle before counting.
   await sleep(1000);
   jira.rateLimit(undefined);
@@ -223,7 +224,7 @@ async function measureBurst(running: Running, context: PipelineContext, settings
   const issues = [...jira.issues.values()];
   const lastCreated = Math.max(...issues.map((issue) => issue.createdAt));
   const labels = new Set(issues.map((issue) => ticketLabel(issue.fields.labels)));
-  const expected = new Set(bodies.map((_, i) => `c1-task-burst-${run}-${String(i)}`));
+  const expected = new Set(bodies.map((_, i) => taskLabel(`burst-${run}-${String(i)}`)));
   const missing = [...expected].filter((label) => !labels.has(label)).length;
   return {
     tasks,

@@ -1,7 +1,7 @@
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import { createRequire } from 'node:module';
 import type { TargetName } from './args.ts';
-import { pipelineMarkdown } from './pipeline-report.ts';
+import { pipelineMarkdown, verdict } from './pipeline-report.ts';
 import type { PipelineResult } from './pipeline.ts';
 import type { LoadResult } from './run-load.ts';
 
@@ -146,7 +146,6 @@ export function ratios(runs: readonly Run[]): Ratios | undefined {
 
 export function ratioLines(result: Ratios | undefined): string[] {
   if (result === undefined) return ['Ratios need both the minimal and the bridge targets in the run.'];
-  const verdict = (met: boolean): string => (met ? 'MET' : 'NOT MET');
   const lines = [
     `bridge/minimal throughput: ${fixed(result.throughput, 2)} (aim ≥ ${fixed(AIMS.throughputAtLeast, 2)}): ${verdict(result.throughputMet)}`,
     `bridge/minimal p99:        ${fixed(result.p99, 2)} (aim ≤ ${fixed(AIMS.p99AtMost, 2)}): ${verdict(result.p99Met)}`,

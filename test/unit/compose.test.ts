@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { startFlags as npmStartFlags } from '../../bench/bridge-processes.ts';
 
 /** No Docker engine runs where the tests run: the compose file's promises are checked by reading it. */
 const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8')) as {
@@ -45,8 +46,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the image with the same heap settings as npm start (the ones the bench measures)', () => {
-    const start = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start;
-    const startFlags = start.split(/\s+/).filter((word) => word.startsWith('--'));
+    const startFlags = npmStartFlags();
     const imageFlags = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)?.[1]?.split(/\s+/);
     expect(startFlags).toContain('--max-old-space-size=128');
     expect(imageFlags).toEqual(startFlags);

@@ -19,9 +19,15 @@ export function taskLabel(taskId: string): string {
   return `c1-task-${taskId.replace(/\s+/g, '_')}`;
 }
 
-/** Loads jira.js's Cloud client, which the adapter otherwise loads on its first call. */
+/**
+ * jira.js's Cloud client holds every API group's schemas (tens of MB once loaded), so it is loaded on first use: a
+ * process that never calls Jira (the API role, which only enqueues) never pays for it.
+ */
+const loadCloud = () => import('jira.js');
+
+/** Loads jira.js's Cloud client ahead of the first call (a worker does, before it takes jobs). */
 export async function loadJiraClient(): Promise<void> {
-  await import('jira.js');
+  await loadCloud();
 }
 
 export interface JiraTicketsOptions {
@@ -45,10 +51,8 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
       : ({ type: 'basic', email: config.email ?? '', apiToken: config.apiToken ?? '' } as const);
   // One attempt per call: retries belong to the job, which honours Retry-After and the configured backoff.
   const client = createClient({ host: config.baseUrl, auth, retry: { maxAttempts: 1 }, onSchemaMismatch: options.onSchemaMismatch ?? 'warn' });
-  // jira.js's Cloud client holds every API group's schemas (tens of MB once loaded): it is loaded on the first call,
-  // so a process that never calls Jira (the API role, which only enqueues) never pays for it.
   let cloud: Promise<ReturnType<typeof createCloudClient>> | undefined;
-  const jiraClient = () => (cloud ??= import('jira.js').then((module) => module.createCloudClient(client)));
+  const jiraClient = () => (cloud ??= loadCloud().then((module) => module.createCloudClient(client)));
   const browseUrl = (key: string) => `${config.baseUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}`;
   const ref = (issue: { id: string; key: string }, project: string): TicketRef => ({
     system: 'jira',
