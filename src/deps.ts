@@ -42,6 +42,8 @@ export interface DepsOverrides {
   shutdownTimeoutMs?: number;
   /** What to do when Jira's answers do not match jira.js's schemas (default: log a warning). */
   jiraSchemaMismatch?: 'throw' | 'warn';
+  /** How long a command on the producer connection may wait for Redis (default 5 s). */
+  commandTimeoutMs?: number;
 }
 
 export function webhookEndpointUrl(publicUrl: string, path: string): string {
@@ -55,7 +57,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    commandTimeout: 5_000,
+    commandTimeout: overrides.commandTimeoutMs ?? 5_000,
     // Concurrent webhooks' commands share one write to Redis instead of one each (the producer only; workers block).
     enableAutoPipelining: true,
   });
@@ -66,6 +68,10 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
 
   const keys = redisKeys(config.redis.prefix);
   const queues = createQueues({ connection: redis, prefix: config.redis.prefix, retry: config.jobs });
+  // BullMQ reports connection trouble as an 'error' event; one nobody listens to would end the process.
+  for (const queue of [queues.createTicket, queues.sendCallback, queues.reconcile]) {
+    queue.on('error', (error: Error) => logger.warn({ queue: queue.name, err: error.message }, 'queue error'));
+  }
   const correlationStore = new CorrelationStore(redis, keys);
   const getKey = createJwksKeyResolver({
     url: config.conductorone.jwksUrl,
