@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const TARGET_NAMES = ['bare', 'minimal', 'bridge'] as const;
+export const TARGET_NAMES = ['bare', 'minimal', 'parsed', 'bridge'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 export const PART_NAMES = ['ingest', 'latency', 'burst'] as const;
@@ -28,7 +28,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench -- [--quick] [--parts ingest,latency,burst] [--duration S] [--warmup S] [--connections N] [--rounds N]
-                       [--targets bare,minimal,bridge] [--latency-tasks N] [--burst-tasks N] [--jira-rate N]
+                       [--targets bare,minimal,parsed,bridge] [--latency-tasks N] [--burst-tasks N] [--jira-rate N]
 
   --quick        smoke check: 2 s runs after a 1 s warm-up, 10 connections, 30 latency tasks, a burst of 300;
                  bench/results.md is left alone
@@ -37,7 +37,7 @@ export const USAGE = `npm run bench -- [--quick] [--parts ingest,latency,burst] 
   --warmup       seconds of load before measuring (default 2)
   --connections  concurrent connections (default 50)
   --rounds       run the targets in turn this many times and report medians (default 1)
-  --targets      which ingest targets to run (default all three; ratios need minimal and bridge)
+  --targets      which ingest targets to run (default all four; ratios need minimal and bridge)
   --latency-tasks  tasks sent one at a time for the end-to-end latency (default 200)
   --burst-tasks  tasks sent at once for the drain time (default 10000)
   --jira-rate    calls per second the fake Jira allows per endpoint during the burst (default 100)`;
@@ -100,7 +100,7 @@ export function parseBenchArgs(argv: string[], resultsFile: string): BenchOption
     warmup: positive('warmup', values.warmup, quick ? 1 : 2, true),
     connections,
     rounds,
-    // Bare → minimal → bridge: the table then reads from the floor up.
+    // Bare → minimal → parsed → bridge: the table then reads from the floor up.
     targets: subset('targets', TARGET_NAMES, values.targets),
     parts,
     latencyTasks: wholeNumber('latency-tasks', values['latency-tasks'], quick ? 30 : 200),

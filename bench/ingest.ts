@@ -64,8 +64,13 @@ async function startTarget(name: TargetName, context: Context): Promise<Target> 
       return startBare();
     case 'minimal':
       return startMinimal({ jwksUrl: fake.jwksUrl, issuer: fake.tenant, redisUrl: REDIS_URL, prefix });
+    // The two below use the app's sources and are loaded only when asked for, so the references still run while those
+    // are mid-edit.
+    case 'parsed': {
+      const { startParsed } = await import('./targets/parsed.ts');
+      return startParsed({ jwksUrl: fake.jwksUrl, issuer: fake.tenant, redisUrl: REDIS_URL, prefix });
+    }
     case 'bridge': {
-      // Loaded only when asked for, so the references still run while the app's sources are mid-edit.
       const { startBridge } = await import('./targets/bridge.ts');
       return startBridge({ tenant: fake.tenant, jwksUrl: fake.jwksUrl, redisUrl: REDIS_URL, prefix });
     }

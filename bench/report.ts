@@ -110,14 +110,26 @@ export function cpuTable(runs: readonly Run[]): string {
  * bottleneck; the whole (server, Redis and load together) decides it once the machine's cores are all busy.
  */
 export function cpuRatioLines(runs: readonly Run[]): string[] {
-  if (!runs.some((run) => run.target === 'minimal') || !runs.some((run) => run.target === 'bridge')) return [];
+  const ran = (target: TargetName): boolean => runs.some((run) => run.target === target);
+  if (!ran('minimal') || !ran('bridge')) return [];
   const per = (target: TargetName, f: (cpu: Run['cpu']) => number): number => median(runs.filter((run) => run.target === target).map((run) => f(run.cpu)));
   const server = (cpu: Run['cpu']): number => cpu.server;
   const all = (cpu: Run['cpu']): number => cpu.server + cpu.redis + cpu.load;
   const aim = `the throughput aim needs about ≤ ${fixed(1 / AIMS.throughputAtLeast, 2)}`;
-  return [
+  const lines = [
     `bridge/minimal CPU per request, target process: ${fixed(per('bridge', server) / per('minimal', server), 2)}; all processes: ${fixed(per('bridge', all) / per('minimal', all), 2)} (${aim})`,
   ];
+  if (ran('parsed')) {
+    const minimal = per('minimal', all);
+    const parsed = per('parsed', all);
+    const bridge = per('bridge', all);
+    lines.push(
+      `where the bridge's ${fixed(bridge - minimal, 0)} µs/req over minimal go (all processes): ${fixed(parsed - minimal, 0)} to parsing, checking ` +
+        `and mapping the payload (parsed − minimal), ${fixed(bridge - parsed, 0)} to the delivery record with the token's answer, ` +
+        `request logging and metrics (bridge − parsed); parsed/minimal alone: ${fixed(parsed / minimal, 2)}`,
+    );
+  }
+  return lines;
 }
 
 export interface Ratios {

@@ -12,20 +12,21 @@ export interface MinimalOptions {
   prefix: string;
 }
 
-const QUEUE = 'bench-minimal';
+/** What a receiver enqueues for a verified body, or undefined to refuse it with 400. */
+export type JobOf = (body: Buffer) => object | undefined;
 
 /**
  * The least a correct receiver must do: check the signature with a cached key, bind the body to it, and make the
- * delivery durable with one enqueue. The job carries the raw body, since nothing else keeps it for a worker.
+ * delivery durable with one enqueue (the job's id is the token's `jti`). `jobOf` decides what the job carries.
  */
-export async function startMinimal(options: MinimalOptions): Promise<Target> {
+export async function startReceiver(options: MinimalOptions, queueName: string, jobOf: JobOf): Promise<Target> {
   const response = await fetch(options.jwksUrl);
   if (!response.ok) throw new Error(`fetching the JWKS from ${options.jwksUrl} answered ${response.status}`);
   const keys = createLocalJWKSet((await response.json()) as JSONWebKeySet);
 
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
   await redis.connect();
-  const queue = new Queue(QUEUE, { connection: redis, prefix: options.prefix });
+  const queue = new Queue(queueName, { connection: redis, prefix: options.prefix });
 
   const app = Fastify();
   rawBodies(app);
@@ -36,7 +37,9 @@ export async function startMinimal(options: MinimalOptions): Promise<Target> {
     const body = request.body as Buffer;
     const jti = payload.jti;
     if (jti === undefined || payload['htb_s256'] !== createHash('sha256').update(body).digest('base64')) return reply.code(401).send();
-    await queue.add('delivery', { body: body.toString('utf8') }, { jobId: jti });
+    const data = jobOf(body);
+    if (data === undefined) return reply.code(400).send();
+    await queue.add('delivery', data, { jobId: jti });
     return reply.code(202).send({ status: 'accepted' });
   });
   const url = await listenLocal(app);
@@ -51,4 +54,9 @@ export async function startMinimal(options: MinimalOptions): Promise<Target> {
       redis.disconnect();
     },
   };
+}
+
+/** The minimal pipeline: the job carries the raw body, since nothing else keeps it for a worker. */
+export function startMinimal(options: MinimalOptions): Promise<Target> {
+  return startReceiver(options, 'bench-minimal', (body) => ({ body: body.toString('utf8') }));
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseBenchArgs } from '../../bench/args.ts';
 import { burstLines, memoryLines, pipelineProblems } from '../../bench/pipeline-report.ts';
 import { percentiles, type BurstResult } from '../../bench/pipeline.ts';
+import { cpuRatioLines, type Run } from '../../bench/report.ts';
+import type { TargetName } from '../../bench/args.ts';
 
 const RESULTS = '/tmp/results.md';
 
@@ -22,9 +24,16 @@ function burst(overrides: Partial<BurstResult> = {}): BurstResult {
   };
 }
 
+/** A measured run whose only interesting part is its CPU per request. */
+function run(target: TargetName, round: number, cpu: Run['cpu']): Run {
+  const load = { requestsPerSecond: 1000, p50: 10, p99: 20, non2xx: 0, statusCodes: { '202': 1000 }, errors: 0, timeouts: 0, accepted: 1000, poolSize: 1500, requested: 1000, exhausted: false, cpuSeconds: 0.1 };
+  return { target, round, load, jobs: 1000, coresElsewhere: 0, cpu };
+}
+
 describe('bench arguments', () => {
-  it('runs every part and writes results.md by default', () => {
+  it('runs every part and every ingest target, floor first, and writes results.md by default', () => {
     const options = parseBenchArgs([], RESULTS);
+    expect(options.targets).toEqual(['bare', 'minimal', 'parsed', 'bridge']);
     expect(options.parts).toEqual(['ingest', 'latency', 'burst']);
     expect(options).toMatchObject({ burstTasks: 10_000, jiraRate: 100, latencyTasks: 200, resultsFile: RESULTS });
   });
@@ -39,6 +48,32 @@ describe('bench arguments', () => {
     expect(() => parseBenchArgs(['--burst-tasks', '2.5'], RESULTS)).toThrow(/--burst-tasks must be a whole number/);
     expect(() => parseBenchArgs(['--jira-rate', '0'], RESULTS)).toThrow(/--jira-rate must be a positive number/);
     expect(() => parseBenchArgs(['--latency-tasks', 'many'], RESULTS)).toThrow(/--latency-tasks must be a positive number/);
+  });
+});
+
+describe('bench ingest report', () => {
+  it('splits the bridge\'s extra CPU at the parsed reference, from the medians over rounds', () => {
+    const runs = [
+      run('minimal', 1, { server: 300, redis: 60, load: 40 }),
+      run('parsed', 1, { server: 340, redis: 60, load: 40 }),
+      run('bridge', 1, { server: 400, redis: 90, load: 50 }),
+      run('minimal', 2, { server: 320, redis: 60, load: 40 }),
+      run('parsed', 2, { server: 360, redis: 60, load: 40 }),
+      run('bridge', 2, { server: 420, redis: 90, load: 50 }),
+    ];
+    const lines = cpuRatioLines(runs);
+    expect(lines[0]).toBe('bridge/minimal CPU per request, target process: 1.32; all processes: 1.34 (the throughput aim needs about ≤ 1.25)');
+    expect(lines[1]).toBe(
+      "where the bridge's 140 µs/req over minimal go (all processes): 40 to parsing, checking and mapping the payload (parsed − minimal), " +
+        "100 to the delivery record with the token's answer, request logging and metrics (bridge − parsed); parsed/minimal alone: 1.10",
+    );
+  });
+
+  it('gives the plain ratio without the parsed reference, and nothing without minimal or bridge', () => {
+    const minimal = run('minimal', 1, { server: 300, redis: 60, load: 40 });
+    const bridge = run('bridge', 1, { server: 450, redis: 90, load: 60 });
+    expect(cpuRatioLines([minimal, bridge])).toEqual(['bridge/minimal CPU per request, target process: 1.50; all processes: 1.50 (the throughput aim needs about ≤ 1.25)']);
+    expect(cpuRatioLines([minimal, run('parsed', 1, { server: 340, redis: 60, load: 40 })])).toEqual([]);
   });
 });
 
