@@ -1,11 +1,11 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type Processor } from 'bullmq';
-import type { Logger } from 'pino';
 import { createTicket } from '../jobs/create-ticket.ts';
 import type { JobDeps } from '../jobs/job-deps.ts';
 import { reconcile } from '../jobs/reconcile.ts';
 import { sendCallback } from '../jobs/send-callback.ts';
 import { TicketSystemError } from '../tickets/ticket-error.ts';
 import { retryAfterBackoff } from './backoff.ts';
+import { keepTrying } from './keep-trying.ts';
 import { QUEUE_NAMES, type Queues } from './queues.ts';
 
 export interface WorkerOptions {
@@ -17,37 +17,13 @@ export interface WorkerOptions {
   /** Times a job may be taken over from a dead worker before it is failed (a crash is not the job's fault). */
   maxStalledCount: number;
   concurrency?: number;
-  /** How soon a failed attempt to set the reconcile schedule is tried again (default 5 s). */
-  retryMs?: number;
 }
-
-const SCHEDULE_RETRY_MS = 5_000;
 
 /**
- * Runs `task` now and, while it fails, again every `retryMs` until it succeeds or `stop()` is called. A Redis that is
- * slow or away while the workers start must not stop them: the workers wait for Redis on their own, and the schedule
- * follows as soon as Redis answers.
+ * How soon a failed attempt to set (or remove) the reconcile schedule is made again. A Redis that is slow or away while
+ * the workers start must not stop them: the workers wait for Redis on their own, and the schedule follows.
  */
-function keepTrying(what: string, task: () => Promise<void>, logger: Logger, retryMs: number): { firstTry: Promise<void>; stop(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  const attempt = async (): Promise<void> => {
-    try {
-      await task();
-      logger.info(`${what} set`);
-    } catch (error) {
-      logger.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: retryMs }, `${what} not set yet; trying again`);
-      if (!stopped) timer = setTimeout(() => void attempt(), retryMs);
-    }
-  };
-  return {
-    firstTry: attempt(),
-    stop() {
-      stopped = true;
-      clearTimeout(timer);
-    },
-  };
-}
+const SCHEDULE_RETRY_MS = 5_000;
 
 export interface Workers {
   workers: Worker[];
@@ -99,18 +75,11 @@ export async function startWorkers(deps: JobDeps, queues: Queues, options: Worke
   const reconcileWorker: Worker = new Worker(QUEUE_NAMES.reconcile, () => reconcile(deps), { ...common, concurrency: 1 });
   created.push(ticketWorker, callbackWorker, reconcileWorker);
 
-  const schedule = keepTrying(
-    'reconcile schedule',
-    async () => {
-      if (options.reconcileIntervalSeconds > 0) {
-        await queues.reconcile.upsertJobScheduler('reconcile', { every: options.reconcileIntervalSeconds * 1000 }, { name: 'reconcile', data: {} });
-      } else {
-        await queues.reconcile.removeJobScheduler('reconcile');
-      }
-    },
-    deps.logger,
-    options.retryMs ?? SCHEDULE_RETRY_MS,
-  );
+  const every = options.reconcileIntervalSeconds * 1000;
+  const schedule =
+    every > 0
+      ? keepTrying('reconcile schedule', 'set', () => queues.reconcile.upsertJobScheduler('reconcile', { every }, { name: 'reconcile', data: {} }), deps.logger, SCHEDULE_RETRY_MS)
+      : keepTrying('reconcile schedule', 'removed', () => queues.reconcile.removeJobScheduler('reconcile'), deps.logger, SCHEDULE_RETRY_MS);
   await schedule.firstTry;
   const observe = (queue: string, job: Job | undefined, result: string) => {
     if (job?.processedOn !== undefined && job.finishedOn !== undefined) {
