@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the real ConductorOne route against two references on the same machine, each served in turn by
+ * `npm run bench`: the real ConductorOne route against three references on the same machine, each served in turn by
  * this process while a second process sends the load; then the whole path through the bridge's own processes
  * (pipeline.ts). See bench/README.md.
  */

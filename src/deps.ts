@@ -69,7 +69,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
   const keys = redisKeys(config.redis.prefix);
   const queues = createQueues({ connection: redis, prefix: config.redis.prefix, retry: config.jobs });
   // BullMQ reports connection trouble as an 'error' event; one nobody listens to would end the process.
-  for (const queue of [queues.createTicket, queues.sendCallback, queues.reconcile]) {
+  for (const queue of queues.all) {
     queue.on('error', (error: Error) => logger.warn({ queue: queue.name, err: error.message }, 'queue error'));
   }
   const correlationStore = new CorrelationStore(redis, keys);

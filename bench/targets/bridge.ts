@@ -29,8 +29,7 @@ export async function startBridge(options: BridgeOptions): Promise<Target> {
     jobCount: () => deps.queues.createTicket.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'),
     async close() {
       await app.close();
-      const { createTicket, sendCallback, reconcile } = deps.queues;
-      await Promise.all([createTicket, sendCallback, reconcile].map((queue) => queue.obliterate({ force: true })));
+      await Promise.all(deps.queues.all.map((queue) => queue.obliterate({ force: true })));
       await deps.close();
     },
   };

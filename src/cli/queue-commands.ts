@@ -5,7 +5,7 @@ import type { CliIo } from './io.ts';
 type QueueDeps = Pick<Deps, 'queues' | 'correlationStore'>;
 
 function queuesNamed(deps: QueueDeps, name: string | undefined) {
-  const all = [deps.queues.createTicket, deps.queues.sendCallback, deps.queues.reconcile];
+  const all = deps.queues.all;
   if (name === undefined) return all;
   const found = all.filter((queue) => queue.name === name);
   if (found.length === 0) throw new Error(`unknown queue ${JSON.stringify(name)}; queues: ${all.map((q) => q.name).join(', ')}`);

@@ -48,7 +48,7 @@ export function adminRoutes(deps: AdminDeps) {
 
     const board = new FastifyAdapter();
     createBullBoard({
-      queues: [deps.queues.createTicket, deps.queues.sendCallback, deps.queues.reconcile].map((queue) => new BullMQAdapter(queue)),
+      queues: deps.queues.all.map((queue) => new BullMQAdapter(queue)),
       serverAdapter: board,
     });
     board.setBasePath('/admin/queues');

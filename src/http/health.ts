@@ -22,7 +22,6 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-ch
 
 /** Liveness, readiness (Redis answers and some worker listens on the queues), and Prometheus metrics. */
 export function healthRoutes(deps: HealthDeps) {
-  const queues = [deps.queues.createTicket, deps.queues.sendCallback, deps.queues.reconcile];
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -44,7 +43,7 @@ export function healthRoutes(deps: HealthDeps) {
 
     app.get('/metrics', async (_request, reply) => {
       await Promise.all(
-        queues.map(async (queue) => {
+        deps.queues.all.map(async (queue) => {
           const counts = await within(1000, queue.getJobCounts(...QUEUE_STATES)).catch(() => undefined);
           if (counts === undefined) return;
           for (const state of QUEUE_STATES) deps.metrics.queueJobs.set({ queue: queue.name, state }, counts[state] ?? 0);

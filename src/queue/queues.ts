@@ -59,6 +59,8 @@ export interface Queues {
   createTicket: Queue<CreateTicketJob, unknown, 'create-ticket'>;
   sendCallback: Queue<SendCallbackJob, unknown, 'send-callback'>;
   reconcile: Queue<ReconcileJob, unknown, 'reconcile'>;
+  /** The three above, for what is done to every queue alike (listen, count, show, close). */
+  all: readonly Queue[];
   close(): Promise<void>;
 }
 
@@ -71,12 +73,14 @@ export function createQueues(options: { connection: ConnectionOptions; prefix: s
     // A reconciliation run that fails is simply the next run's work.
     defaultJobOptions: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
   });
+  const all: readonly Queue[] = [createTicket, sendCallback, reconcile];
   return {
     createTicket,
     sendCallback,
     reconcile,
+    all,
     async close() {
-      await Promise.all([createTicket.close(), sendCallback.close(), reconcile.close()]);
+      await Promise.all(all.map((queue) => queue.close()));
     },
   };
 }

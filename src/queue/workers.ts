@@ -76,10 +76,13 @@ export async function startWorkers(deps: JobDeps, queues: Queues, options: Worke
   created.push(ticketWorker, callbackWorker, reconcileWorker);
 
   const every = options.reconcileIntervalSeconds * 1000;
-  const schedule =
-    every > 0
-      ? keepTrying('reconcile schedule', 'set', () => queues.reconcile.upsertJobScheduler('reconcile', { every }, { name: 'reconcile', data: {} }), deps.logger, SCHEDULE_RETRY_MS)
-      : keepTrying('reconcile schedule', 'removed', () => queues.reconcile.removeJobScheduler('reconcile'), deps.logger, SCHEDULE_RETRY_MS);
+  const schedule = keepTrying(
+    'reconcile schedule',
+    every > 0 ? 'set' : 'removed',
+    () => (every > 0 ? queues.reconcile.upsertJobScheduler('reconcile', { every }, { name: 'reconcile', data: {} }) : queues.reconcile.removeJobScheduler('reconcile')),
+    deps.logger,
+    SCHEDULE_RETRY_MS,
+  );
   await schedule.firstTry;
   const observe = (queue: string, job: Job | undefined, result: string) => {
     if (job?.processedOn !== undefined && job.finishedOn !== undefined) {
