@@ -9,6 +9,7 @@ import { createJiraTickets, JIRA_PROPERTY_KEY } from '../../../src/tickets/jira/
 import { TicketSystemError } from '../../../src/tickets/ticket-error.ts';
 import type { TicketSystem } from '../../../src/tickets/ticket-system.ts';
 import { startFakeJira, type FakeJira } from '../../fakes/jira.ts';
+import { isWellFormed } from '../../helpers/unicode.ts';
 
 function request(name: string): ProvisioningRequest {
   const envelope = JSON.parse(readFileSync(new URL(`../../fixtures/conductorone/${name}.json`, import.meta.url), 'utf8')) as WebhookEnvelope & { payload: ProvisionStepPayload };
@@ -118,5 +119,23 @@ describe('Jira adapter (jira.js against the fake Jira)', () => {
     if (config.jira === undefined) throw new Error('no jira');
     const wrong = createJiraTickets({ config: config.jira, onSchemaMismatch: 'throw' });
     expect(await wrong.create({ request: request('provision-grant'), route }).catch((e: unknown) => e)).toMatchObject({ code: 'ticket_system_rejected', status: 401 });
+  });
+
+  it('cuts a long summary at 255 characters without splitting an emoji, where Jira would refuse the whole create', async () => {
+    const long = { ...request('provision-grant'), displayName: `${'x'.repeat(254)}😀 and more words` };
+    const summaryRoute: ChosenRoute = { ...route, target: { jira: { ...(route.target.jira ?? { project: 'OPS', issueType: 'Task', labels: [], fields: {} }), summary: '{{ task.displayName }}' } } };
+    await jira.create({ request: long, route: summaryRoute });
+    const summary = fake.issues.get('OPS-1')?.fields.summary ?? '';
+    expect(summary).toBe(`${'x'.repeat(254)}😀`);
+    expect(isWellFormed(summary)).toBe(true);
+  });
+
+  it('caps a description over 32,767 characters with a visible "(truncated)" instead of a refused create', async () => {
+    const long = { ...request('provision-grant'), justification: 'why '.repeat(10_000) };
+    const ref = await jira.create({ request: long, route });
+    const text = adfToText(fake.issues.get(ref.key)?.fields.description);
+    expect(text.endsWith('(truncated)')).toBe(true);
+    expect([...text].length).toBeLessThanOrEqual(32_767);
+    expect(text).toContain('Action: grant the access');
   });
 });
