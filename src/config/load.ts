@@ -126,10 +126,16 @@ function conditionProblems(routes: ReadonlyArray<{ when?: string | undefined }>,
 /** Problems a failed parse may not have reached: zod stops refining the whole once any part of it is invalid. */
 function problemsBeyondSchema(value: unknown, yaml: ParsedYaml, text: string): ConfigProblem[] {
   const routing = salvageRouting(value);
-  // Invalid routes stand in as routes without templates or conditions, so the others keep their positions.
+  // Invalid routes stand in as routes without templates, so the others keep their positions; their conditions are
+  // still checked when they are text.
   const routes = routing.routes.map((route) => route ?? { name: '', match: {} });
   const templates = checkTemplates({ routes, defaultRoute: routing.defaultRoute });
-  return [...routingProblems(routing).map((problem) => ({ path: keyPath(problem.path), message: problem.message })), ...templates, ...conditionProblems(routes, yaml, text)];
+  const rawRoutes = (value as { routes?: unknown } | null)?.routes;
+  const conditions = routes.map((route, index) => {
+    const raw: unknown = Array.isArray(rawRoutes) ? (rawRoutes[index] as { when?: unknown } | null)?.when : undefined;
+    return { when: route.when ?? (typeof raw === 'string' && raw !== '' ? raw : undefined) };
+  });
+  return [...routingProblems(routing).map((problem) => ({ path: keyPath(problem.path), message: problem.message })), ...templates, ...conditionProblems(conditions, yaml, text)];
 }
 
 /**
