@@ -4,6 +4,7 @@ import type { ProvisionStepPayload, WebhookEnvelope } from '../../../src/c1/sche
 import { configSchema } from '../../../src/config/schema.ts';
 import { toProvisioningRequest, type ProvisioningRequest } from '../../../src/domain/provisioning-request.ts';
 import { chooseRoute, type ChosenRoute } from '../../../src/domain/routing.ts';
+import { previewTask } from '../../../src/preview/preview-task.ts';
 import { adfToText } from '../../../src/tickets/jira/adf.ts';
 import { createJiraTickets, JIRA_PROPERTY_KEY } from '../../../src/tickets/jira/jira-tickets.ts';
 import { TicketSystemError } from '../../../src/tickets/ticket-error.ts';
@@ -21,6 +22,7 @@ function request(name: string): ProvisioningRequest {
 let fake: FakeJira;
 let jira: TicketSystem;
 let route: ChosenRoute;
+let bridgeConfig: ReturnType<typeof configSchema.parse>;
 
 beforeAll(async () => {
   fake = await startFakeJira();
@@ -37,6 +39,7 @@ beforeEach(() => {
     routes: [{ name: 'gh', match: { appId: '2pQdAppGH' }, jira: { project: 'OPS', labels: ['access'] } }],
   });
   if (config.jira === undefined) throw new Error('no jira');
+  bridgeConfig = config;
   jira = createJiraTickets({ config: config.jira, onSchemaMismatch: 'throw' });
   const chosen = chooseRoute(config, request('provision-grant'));
   if (chosen === undefined) throw new Error('no route');
@@ -137,5 +140,14 @@ describe('Jira adapter (jira.js against the fake Jira)', () => {
     expect(text.endsWith('(truncated)')).toBe(true);
     expect([...text].length).toBeLessThanOrEqual(32_767);
     expect(text).toContain('Action: grant the access');
+  });
+
+  it('sends exactly the body that preview shows', async () => {
+    const envelope = JSON.parse(readFileSync(new URL('../../fixtures/conductorone/provision-grant.json', import.meta.url), 'utf8')) as unknown;
+    const preview = previewTask(bridgeConfig, envelope);
+    if (preview.kind !== 'routed') throw new Error('expected a route');
+    await jira.create({ request: request('provision-grant'), route });
+    const sent = fake.requests.find((r) => r.method === 'POST' && r.path === '/rest/api/3/issue');
+    expect(JSON.parse(sent?.body ?? '{}')).toEqual(preview.ticket.body);
   });
 });
