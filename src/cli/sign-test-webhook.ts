@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BridgeConfig } from '../config/schema.ts';
 import { devKey, serveJwks, signWebhook } from './dev-signing.ts';
-import { fixtureBody } from './fixtures.ts';
+import { fixtureBody, fixtureNames } from './fixtures.ts';
 import type { CliIo } from './io.ts';
 
 
@@ -13,7 +13,7 @@ export async function signTestWebhook(options: { config: BridgeConfig; keyDir: s
   try {
     body = fixtureBody(options.fixture);
   } catch {
-    io.err(`no fixture ${JSON.stringify(options.fixture)}: give provision-grant, provision-revoke, test, policy-approval or a JSON file`);
+    io.err(`no fixture ${JSON.stringify(options.fixture)}: give ${fixtureNames().join(', ')} or a JSON file`);
     return 2;
   }
   const key = await devKey(options.keyDir);
