@@ -1,5 +1,5 @@
 import type { BridgeConfig } from '../config/schema.ts';
-import { compileCondition, type CompiledCondition } from './conditions.ts';
+import { compileCondition, ConditionError, type CompiledCondition } from './conditions.ts';
 import type { ProvisioningRequest } from './provisioning-request.ts';
 
 type RouteConfig = BridgeConfig['routes'][number];
@@ -49,13 +49,19 @@ export function matchMismatch(match: Match, request: ProvisioningRequest): strin
   return undefined;
 }
 
-// Compiled once per distinct expression; the config is checked at start-up, so compiling here cannot fail for a
-// config that loaded.
+// Compiled once per distinct expression. A config that loaded has had every expression compiled already; one built
+// another way (not through the loader) that does not compile fails every task's evaluation instead of the job.
 const conditions = new Map<string, CompiledCondition>();
 function condition(source: string): CompiledCondition {
   let compiled = conditions.get(source);
   if (compiled === undefined) {
-    compiled = compileCondition(source);
+    try {
+      compiled = compileCondition(source);
+    } catch (error) {
+      if (!(error instanceof ConditionError)) throw error;
+      const message = `does not compile: ${error.message}`;
+      compiled = { source, evaluate: () => ({ ok: false, error: message }) };
+    }
     conditions.set(source, compiled);
   }
   return compiled;

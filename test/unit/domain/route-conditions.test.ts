@@ -95,6 +95,16 @@ describe('when: CEL conditions', () => {
     ]);
   });
 
+  it('a condition that does not compile (a config not built by the loader) skips its route instead of failing the job', () => {
+    const routes = [
+      { name: 'broken', when: 'subject.department ==', jira: { project: 'BRK' } },
+      { name: 'all', jira: { project: 'ALL' } },
+    ];
+    const decision = decideRoute(config(routes), grant);
+    expect(decision.chosen?.name).toBe('all');
+    expect(decision.verdicts[0]).toMatchObject({ route: 'broken', matched: false, evaluationError: expect.stringContaining('does not compile: CEL syntax error') as unknown });
+  });
+
   it.each([
     ['subject.department == ', 'CEL syntax error', 1, 20],
     ['subject.departmnet == "Engineering"', 'unknown field subject.departmnet', 1, 1],
