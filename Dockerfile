@@ -16,6 +16,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY src ./src
 COPY bin ./bin
+# The sample ConductorOne payloads: `c1-ticket-bridge preview` and `sign-test-webhook` read them.
+COPY test/fixtures/conductorone ./test/fixtures/conductorone
 USER node
 EXPOSE 8080
 CMD ["node", "src/main.ts"]

@@ -94,6 +94,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     ticketSystems.jira = instrumentTickets(
       createJiraTickets({
         config: config.jira,
+        timeZone: config.templates.timeZone,
         onSchemaMismatch: overrides.jiraSchemaMismatch === 'throw' ? 'throw' : (report) => log.warn({ report }, 'a Jira answer does not match the expected schema'),
       }),
       metrics,
@@ -101,7 +102,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
   }
   if (config.servicenow !== undefined) {
     ticketSystems.servicenow = instrumentTickets(
-      createServiceNowTickets({ config: config.servicenow, ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }) }),
+      createServiceNowTickets({ config: config.servicenow, timeZone: config.templates.timeZone, ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }) }),
       metrics,
     );
   }

@@ -122,6 +122,20 @@ export const policyInstanceSchema = z.looseObject({
   next: z.array(z.looseObject({})).nullish(),
 });
 
+// c1.api.form.v1.Field: the question; the answer is in the task's `data` under the field's `name`.
+export const formFieldSchema = z.looseObject({
+  name: str,
+  displayName: str,
+  description: str,
+});
+
+// c1.api.form.v1.Form: the request form the requester filled in.
+export const formSchema = z.looseObject({
+  id: str,
+  displayName: str,
+  fields: z.array(formFieldSchema).nullish(),
+});
+
 // c1.api.task.v1.Task
 export const taskSchema = z.looseObject({
   id: str,
@@ -137,6 +151,9 @@ export const taskSchema = z.looseObject({
   policy: policyInstanceSchema.nullish(),
   createdAt: timestamp,
   updatedAt: timestamp,
+  form: formSchema.nullish(),
+  /** The request form's answers, by field name. */
+  data: message,
 });
 
 // c1.api.task.v1.TaskView: the `*Path` values are JSONPath strings into the payload's `expanded` list.
@@ -156,6 +173,7 @@ export const appSchema = z.looseObject({
   id: str,
   displayName: str,
   description: str,
+  instructions: str,
 });
 
 // c1.api.app.v1.AppEntitlement, as an expanded Any
@@ -167,6 +185,10 @@ export const appEntitlementSchema = z.looseObject({
   slug: str,
   alias: str,
   description: str,
+  purpose: str,
+  riskLevelValueId: str,
+  appResourceId: str,
+  appResourceTypeId: str,
 });
 
 // c1.api.user.v1.User, as an expanded Any
@@ -179,6 +201,13 @@ export const userSchema = z.looseObject({
   department: str,
   jobTitle: str,
   status: str,
+  type: str,
+  employmentType: str,
+  employmentStatus: str,
+  directoryStatus: str,
+  managerIds: z.array(z.string()).nullish(),
+  /** The user's attributes from the directory, custom ones included. */
+  profile: message,
 });
 
 // c1.api.app.v1.AppUser, as an expanded Any
@@ -234,6 +263,7 @@ export type TestPayload = z.infer<typeof testPayloadSchema>;
 export type ProvisionStepPayload = z.infer<typeof provisionStepPayloadSchema>;
 export type C1TaskView = z.infer<typeof taskViewSchema>;
 export type C1Task = z.infer<typeof taskSchema>;
+export type C1Form = z.infer<typeof formSchema>;
 export type C1TaskTypeGrant = z.infer<typeof taskTypeGrantSchema>;
 export type C1TaskTypeRevoke = z.infer<typeof taskTypeRevokeSchema>;
 export type C1App = z.infer<typeof appSchema>;

@@ -8,6 +8,7 @@ import { redisLabel } from '../store/redis-connection.ts';
 import { listFailed, replayFailed, status } from './queue-commands.ts';
 import { loadConfigOrReport, printSummary } from './check-config.ts';
 import { checkOnline } from './check-online.ts';
+import { previewCommand } from './preview.ts';
 import { serveDevJwks, signTestWebhook } from './sign-test-webhook.ts';
 import { processIo, type CliIo } from './io.ts';
 
@@ -23,6 +24,9 @@ commands:
                                       sign a sample C1 webhook with a local development key (print curl, or --send it)
   serve-dev-jwks [--port 8099] [--key-dir <dir>]
                                       serve that key's JWKS; point conductorone.jwksUrl at it to accept the test webhooks
+  preview [--fixture <name> | <file.json>] [--all] [--json] [--config <file>]
+                                      the route a task takes (and why earlier routes did not) and the ticket its desk
+                                      would receive; --all: a table over every sample; creates nothing
   help                                this text
 
 exit codes: 0 done, 1 the command found problems, 2 the command line is wrong`;
@@ -132,6 +136,20 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo): Prom
       const config = loadConfigOrReport(values.config ?? resolveConfigPath(env), env, io.err);
       if (config === undefined) return 1;
       return signTestWebhook({ config, keyDir, fixture: values.fixture ?? 'provision-grant', send: values.send === true, to: values.to, io });
+    }
+    case 'preview': {
+      let parsed;
+      try {
+        parsed = parseArgs({ args: [...args], options: { config: { type: 'string' }, fixture: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } }, strict: true, allowPositionals: true });
+      } catch (error) {
+        return usageError(io, `preview: ${(error as Error).message}`);
+      }
+      const { values, positionals } = parsed;
+      const given = [...(values.fixture === undefined ? [] : [values.fixture]), ...positionals];
+      if (given.length > 1 || (values.all === true && given.length > 0)) return usageError(io, 'preview: give one of --fixture <name>, a JSON file, or --all');
+      const config = loadConfigOrReport(values.config ?? resolveConfigPath(env), env, io.err);
+      if (config === undefined) return 1;
+      return previewCommand({ config, source: given[0], all: values.all === true, json: values.json === true, io });
     }
     case 'help':
     case '--help':

@@ -1,16 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BridgeConfig } from '../config/schema.ts';
 import { devKey, serveJwks, signWebhook } from './dev-signing.ts';
+import { fixtureBody, fixtureNames } from './fixtures.ts';
 import type { CliIo } from './io.ts';
 
-const FIXTURES = new URL('../../test/fixtures/conductorone/', import.meta.url);
-
-function fixtureBody(fixture: string): Buffer {
-  // A name is one of the shipped samples; anything ending in .json is the caller's own file.
-  const path = fixture.endsWith('.json') ? fixture : new URL(`${encodeURIComponent(fixture)}.json`, FIXTURES);
-  return readFileSync(path);
-}
 
 /** `sign-test-webhook`: a C1 webhook signed with the development key, printed as curl or sent. */
 export async function signTestWebhook(options: { config: BridgeConfig; keyDir: string; fixture: string; send: boolean; to: string | undefined; io: CliIo }): Promise<number> {
@@ -19,7 +13,7 @@ export async function signTestWebhook(options: { config: BridgeConfig; keyDir: s
   try {
     body = fixtureBody(options.fixture);
   } catch {
-    io.err(`no fixture ${JSON.stringify(options.fixture)}: give provision-grant, provision-revoke, test, policy-approval or a JSON file`);
+    io.err(`no fixture ${JSON.stringify(options.fixture)}: give ${fixtureNames().join(', ')} or a JSON file`);
     return 2;
   }
   const key = await devKey(options.keyDir);

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { checkConditions } from './check-conditions.ts';
 import { checkTemplates } from './check-templates.ts';
 import { interpolateEnv, keyPath, type ConfigProblem, type Env } from './interpolate.ts';
 import { configSchema, routingProblems, salvageRouting, type BridgeConfig } from './schema.ts';
+import { positionInValue } from './yaml-position.ts';
 
 export type { ConfigProblem, Env } from './interpolate.ts';
 
@@ -81,7 +83,13 @@ function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
   return { path, message: issue.message };
 }
 
-function parseYaml(text: string): unknown {
+interface ParsedYaml {
+  value: unknown;
+  document: Document;
+  lineCounter: LineCounter;
+}
+
+function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   if (document.errors.length > 0) {
@@ -93,22 +101,41 @@ function parseYaml(text: string): unknown {
     );
   }
   try {
-    return document.toJS() ?? {};
+    return { value: document.toJS() ?? {}, document, lineCounter };
   } catch (error) {
     // e.g. an alias bomb: too many aliases to expand.
     throw new ConfigError([{ path: '(root)', message: `YAML: ${(error as Error).message}` }]);
   }
 }
 
-/** Problems a failed parse may not have reached: zod stops refining the whole once any part of it is invalid. */
-function problemsBeyondSchema(value: unknown): ConfigProblem[] {
-  const routing = salvageRouting(value);
-  const templates = checkTemplates({
-    // Invalid routes stand in as routes without templates, so the others keep their positions in the key paths.
-    routes: routing.routes.map((route) => route ?? { name: '', match: {} }),
-    defaultRoute: routing.defaultRoute,
+/**
+ * Each route condition that does not compile, placed in the file (line and column) where its text maps exactly onto
+ * the YAML, else within the expression itself; the message says which.
+ */
+function conditionProblems(routes: ReadonlyArray<{ when?: string | undefined }>, yaml: ParsedYaml, text: string): ConfigProblem[] {
+  return checkConditions({ routes }).map((problem) => {
+    const source = routes[problem.path[1] as number]?.when ?? '';
+    const inFile = positionInValue(yaml.document, yaml.lineCounter, text, problem.path, source, problem.position);
+    const where = inFile === undefined
+      ? `line ${problem.position.line.toString()}, column ${problem.position.column.toString()} of the expression`
+      : `line ${inFile.line.toString()}, column ${inFile.column.toString()} of the file`;
+    return { path: keyPath(problem.path), message: `${problem.message} (${where})` };
   });
-  return [...routingProblems(routing).map((problem) => ({ path: keyPath(problem.path), message: problem.message })), ...templates];
+}
+
+/** Problems a failed parse may not have reached: zod stops refining the whole once any part of it is invalid. */
+function problemsBeyondSchema(value: unknown, yaml: ParsedYaml, text: string): ConfigProblem[] {
+  const routing = salvageRouting(value);
+  // Invalid routes stand in as routes without templates, so the others keep their positions; their conditions are
+  // still checked when they are text.
+  const routes = routing.routes.map((route) => route ?? { name: '', match: {} });
+  const templates = checkTemplates({ routes, defaultRoute: routing.defaultRoute });
+  const rawRoutes = (value as { routes?: unknown } | null)?.routes;
+  const conditions = routes.map((route, index) => {
+    const raw: unknown = Array.isArray(rawRoutes) ? (rawRoutes[index] as { when?: unknown } | null)?.when : undefined;
+    return { when: route.when ?? (typeof raw === 'string' && raw !== '' ? raw : undefined) };
+  });
+  return [...routingProblems(routing).map((problem) => ({ path: keyPath(problem.path), message: problem.message })), ...templates, ...conditionProblems(conditions, yaml, text)];
 }
 
 /**
@@ -116,10 +143,13 @@ function problemsBeyondSchema(value: unknown): ConfigProblem[] {
  * are all collected before it throws; a key whose variable is missing is reported once, as the missing variable.
  */
 export function parseConfig(text: string, env: Env): BridgeConfig {
-  const { value, problems } = interpolateEnv(parseYaml(text), env);
+  const yaml = parseYaml(text);
+  const { value, problems } = interpolateEnv(yaml.value, env);
   const result = configSchema.safeParse(value, { error: describeIssue });
   const missing = new Set(problems.map((problem) => problem.path));
-  const found = result.success ? checkTemplates(result.data) : [...result.error.issues.map(toProblem), ...problemsBeyondSchema(value)];
+  const found = result.success
+    ? [...checkTemplates(result.data), ...conditionProblems(result.data.routes, yaml, text)]
+    : [...result.error.issues.map(toProblem), ...problemsBeyondSchema(value, yaml, text)];
   const lines = new Set<string>();
   const all = [...problems, ...found.filter((problem) => !missing.has(problem.path))].filter((problem) => {
     const line = `${problem.path}: ${problem.message}`;

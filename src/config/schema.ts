@@ -150,10 +150,15 @@ const servicenow = z
     }
   });
 
+/** Jira refuses a label with white space in it, or longer than 255 characters. */
+const jiraLabel = nonEmpty
+  .refine((value) => !/\s/.test(value), 'Jira labels may not contain spaces (use - or _)')
+  .refine((value) => [...value].length <= 255, 'Jira labels may be at most 255 characters long');
+
 const jiraTarget = z.strictObject({
   project: nonEmpty,
   issueType: nonEmpty.default('Task'),
-  labels: z.array(nonEmpty).default([]),
+  labels: z.array(jiraLabel).default([]),
   summary: z.string().optional(),
   description: z.string().optional(),
   fields: z.record(z.string(), z.unknown()).default({}),
@@ -169,12 +174,22 @@ const servicenowTarget = z.strictObject({
   fields: z.record(z.string(), fieldText).default({}),
 });
 
+/** One value or a list of them (any of which matches); always a list once parsed. */
+function oneOrList<T extends z.ZodType>(value: T) {
+  return z
+    .union([value, z.array(value).min(1, 'must list at least one value')], {
+      // A list is read as the list option, anything else as the single value: that option's own problem is shown.
+      error: (issue) => (issue.code === 'invalid_union' ? (issue.errors[Array.isArray(issue.input) ? 1 : 0]?.[0]?.message ?? 'must be a value or a list of values') : undefined),
+    })
+    .transform((given) => (Array.isArray(given) ? given : [given]) as Array<z.output<T>>);
+}
+
 const match = z.strictObject({
-  appId: nonEmpty.optional(),
-  entitlementId: nonEmpty.optional(),
-  appName: nonEmpty.optional(),
-  entitlementName: nonEmpty.optional(),
-  taskType: z.enum(['grant', 'revoke']).optional(),
+  appId: oneOrList(nonEmpty).optional(),
+  entitlementId: oneOrList(nonEmpty).optional(),
+  appName: oneOrList(nonEmpty).optional(),
+  entitlementName: oneOrList(nonEmpty).optional(),
+  taskType: oneOrList(z.enum(['grant', 'revoke'])).optional(),
 });
 
 const target = { jira: jiraTarget.optional(), servicenow: servicenowTarget.optional() };
@@ -184,7 +199,8 @@ function oneTarget(value: { jira?: unknown; servicenow?: unknown }, ctx: z.Refin
   if (count !== 1) ctx.addIssue({ code: 'custom', message: 'needs exactly one target: jira or servicenow' });
 }
 
-const route = z.strictObject({ name: nonEmpty, match: match.default({}), ...target }).superRefine(oneTarget);
+/** `when:` is a CEL expression over the template variables; compiled (and checked) with the rest at start-up. */
+const route = z.strictObject({ name: nonEmpty, match: match.default({}), when: nonEmpty.optional(), ...target }).superRefine(oneTarget);
 const defaultRoute = z.strictObject(target).superRefine(oneTarget);
 
 const jobs = z.strictObject({
@@ -207,6 +223,20 @@ const optionalText = z
 const admin = z
   .strictObject({ username: optionalText, password: optionalText })
   .refine((value) => (value.username === undefined) === (value.password === undefined), 'give both username and password, or neither');
+
+const isTimeZone = (value: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const templates = z.strictObject({
+  /** The zone the task's times are written in on tickets (and in `preview`). */
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as UTC or Europe/Berlin').default('UTC'),
+});
 
 const logging = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -276,6 +306,7 @@ const rawConfig = z
     jobs: jobs.default({ attempts: 12, backoffMs: 2000, lockDurationMs: 30_000 }),
     reconcile: reconcile.default({ intervalSeconds: 300 }),
     admin: admin.default({ username: undefined, password: undefined }),
+    templates: templates.default({ timeZone: 'UTC' }),
     logging: logging.default({ level: 'info' }),
   })
   .superRefine((config, ctx) => {

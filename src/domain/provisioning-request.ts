@@ -3,7 +3,7 @@
  * C1's TaskView and its expanded objects. Pure (no I/O, no clock, no env) and plain JSON-serialisable data, because
  * it travels inside a job.
  */
-import type { C1App, C1AppEntitlement, C1AppUser, C1TaskTypeRevoke, C1User, ProvisionStepPayload, WebhookEnvelope } from '../c1/schemas.ts';
+import type { C1App, C1AppEntitlement, C1AppUser, C1Form, C1TaskTypeRevoke, C1User, ExpandedItem, ProvisionStepPayload, WebhookEnvelope } from '../c1/schemas.ts';
 import { C1_EVENT, EXPANDED_TYPE, provisionStepPayloadSchema } from '../c1/schemas.ts';
 import { durationToSeconds } from './duration.ts';
 import { resolveExpanded } from './expanded-path.ts';
@@ -20,6 +20,23 @@ export interface Person {
   readonly username?: string;
   readonly department?: string;
   readonly jobTitle?: string;
+  readonly status?: string;
+  readonly type?: string;
+  readonly employmentType?: string;
+  readonly employmentStatus?: string;
+  readonly directoryStatus?: string;
+  /** The directory's attributes of the user, custom ones included (C1's `profile`). */
+  readonly profile?: Readonly<Record<string, unknown>>;
+  readonly managerIds?: readonly string[];
+  /** The managers C1 expanded in the payload (those it did not expand are only in `managerIds`). */
+  readonly managers?: readonly Requester[];
+}
+
+/** One answer of the request form, with the question's label where the form names it. */
+export interface FormAnswer {
+  readonly name: string;
+  readonly label?: string;
+  readonly value: unknown;
 }
 
 /** The user's account inside the app. */
@@ -41,8 +58,18 @@ export interface ProvisioningRequest {
   readonly grantDuration?: string;
   readonly grantDurationSeconds?: number;
   readonly emergencyAccess: boolean;
-  readonly app: { readonly id: string; readonly name?: string; readonly description?: string };
-  readonly entitlement: { readonly id: string; readonly name?: string; readonly slug?: string; readonly description?: string };
+  readonly app: { readonly id: string; readonly name?: string; readonly description?: string; readonly instructions?: string };
+  readonly entitlement: {
+    readonly id: string;
+    readonly name?: string;
+    readonly slug?: string;
+    readonly description?: string;
+    readonly alias?: string;
+    readonly purpose?: string;
+    readonly riskLevelValueId?: string;
+    readonly appResourceId?: string;
+    readonly appResourceTypeId?: string;
+  };
   readonly subject: Person;
   readonly appUser: AppAccount;
   readonly requester: Requester;
@@ -52,6 +79,15 @@ export interface ProvisioningRequest {
   readonly webhookId?: string;
   /** Why a revoke happens: the field set in TaskRevokeSource (`review`, `expired`, `nonUsage`, `request`). */
   readonly revokeSource?: string;
+  /** Where the task was opened, as C1 names it (`TASK_ORIGIN_WEBAPP`, `TASK_ORIGIN_SLACK`, …). */
+  readonly origin?: string;
+  /** RFC 3339, as C1 sent them. */
+  readonly createdAt?: string;
+  readonly updatedAt?: string;
+  /** The request policy's name. */
+  readonly policyName?: string;
+  /** The request form's answers, in the form's order. */
+  readonly form?: readonly FormAnswer[];
 }
 
 export type ProvisioningResult = { ok: true; request: ProvisioningRequest } | { ok: false; problems: string[] };
@@ -154,16 +190,21 @@ function fromPayload(envelope: WebhookEnvelope, payload: ProvisionStepPayload, o
       justification: task?.description,
       grantDuration,
       grantDurationSeconds: durationToSeconds(grantDuration),
+      origin: task?.origin,
+      createdAt: task?.createdAt,
+      updatedAt: task?.updatedAt,
+      policyName: task?.policy?.policy?.displayName,
     }),
     emergencyAccess: task?.emergencyAccess === true,
     app: appOf(appId, app),
     entitlement: entitlementOf(entitlementId, entitlement),
-    subject: personOf(subject, nonEmpty(target?.identityUserId) ?? nonEmpty(task?.userId)),
+    subject: { ...personOf(subject, nonEmpty(target?.identityUserId) ?? nonEmpty(task?.userId)), ...managersOf(subject, expanded) },
     appUser: appAccountOf(appUser, nonEmpty(target?.appUserId)),
     requester: requesterOf(requester, nonEmpty(task?.createdByUserId)),
     taskUrl: taskUrl(options.tenant, { id: taskId, numericId }),
     callbackUrl,
     ...compact({ webhookId: envelope.webhookId, revokeSource: revokeSource(revoke) }),
+    ...formOf(task?.form, task?.data),
   };
   return { ok: true, request };
 }
@@ -191,11 +232,23 @@ function compact<T extends Record<string, unknown>>(value: T): Compact<T> {
 }
 
 function appOf(id: string, app: C1App | undefined): ProvisioningRequest['app'] {
-  return { id, ...compact({ name: app?.displayName, description: app?.description }) };
+  return { id, ...compact({ name: app?.displayName, description: app?.description, instructions: app?.instructions }) };
 }
 
 function entitlementOf(id: string, entitlement: C1AppEntitlement | undefined): ProvisioningRequest['entitlement'] {
-  return { id, ...compact({ name: entitlement?.displayName, slug: entitlement?.slug, description: entitlement?.description }) };
+  return {
+    id,
+    ...compact({
+      name: entitlement?.displayName,
+      slug: entitlement?.slug,
+      description: entitlement?.description,
+      alias: entitlement?.alias,
+      purpose: entitlement?.purpose,
+      riskLevelValueId: entitlement?.riskLevelValueId,
+      appResourceId: entitlement?.appResourceId,
+      appResourceTypeId: entitlement?.appResourceTypeId,
+    }),
+  };
 }
 
 function personOf(user: C1User | undefined, fallbackId: string | undefined): Person {
@@ -206,7 +259,46 @@ function personOf(user: C1User | undefined, fallbackId: string | undefined): Per
     username: user?.username,
     department: user?.department,
     jobTitle: user?.jobTitle,
+    status: user?.status,
+    type: user?.type,
+    employmentType: user?.employmentType,
+    employmentStatus: user?.employmentStatus,
+    directoryStatus: user?.directoryStatus,
+    profile: user?.profile ?? undefined,
   });
+}
+
+/** The user's manager ids, and those managers that C1 expanded (a User item with that id). */
+function managersOf(user: C1User | undefined, expanded: readonly ExpandedItem[] | null | undefined): Pick<Person, 'managerIds' | 'managers'> {
+  const ids = (user?.managerIds ?? []).filter((id) => id !== '');
+  if (ids.length === 0) return {};
+  const users = new Map<string, C1User>();
+  for (const item of expanded ?? []) {
+    if (item['@type'] === EXPANDED_TYPE.user && typeof item.id === 'string') users.set(item.id, item as C1User);
+  }
+  const managers = ids.flatMap((id) => {
+    const manager = users.get(id);
+    return manager === undefined ? [] : [requesterOf(manager, id)];
+  });
+  return { managerIds: ids, ...(managers.length === 0 ? {} : { managers }) };
+}
+
+/** The answers in `data` (by field name), labelled by the form's fields, in the form's order, then any others. */
+function formOf(form: C1Form | null | undefined, data: Record<string, unknown> | null | undefined): Pick<ProvisioningRequest, 'form'> {
+  if (data == null) return {};
+  const labels = new Map<string, string | undefined>();
+  for (const field of form?.fields ?? []) {
+    const name = nonEmpty(field.name);
+    if (name !== undefined) labels.set(name, nonEmpty(field.displayName));
+  }
+  const names = [...labels.keys(), ...Object.keys(data).filter((name) => !labels.has(name))];
+  const answers = names.flatMap((name): FormAnswer[] => {
+    const value = data[name];
+    if (value === undefined || value === null) return [];
+    const label = labels.get(name);
+    return [{ name, ...(label === undefined ? {} : { label }), value }];
+  });
+  return answers.length === 0 ? {} : { form: answers };
 }
 
 function appAccountOf(account: C1AppUser | undefined, fallbackId: string | undefined): AppAccount {

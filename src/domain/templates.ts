@@ -1,6 +1,7 @@
 import { Liquid, type Template } from 'liquidjs';
 import type { ProvisioningRequest } from './provisioning-request.ts';
-import { templateScope } from './template-scope.ts';
+import { SAMPLE_SCOPE, unknownPath } from './scope-check.ts';
+import { DEFAULT_SCOPE_OPTIONS, templateScope, type ScopeOptions } from './template-scope.ts';
 
 export const DEFAULT_SUMMARY = '{{ task.action }} {{ app.name }} / {{ entitlement.name }} for {{ user.name }}';
 
@@ -24,28 +25,6 @@ When the change is done, resolve this ticket; the bridge reports the outcome to 
  * data, never template source, so a display name such as `{{ 7*7 }}` is printed as typed).
  */
 const engine = new Liquid({ strictFilters: true, ownPropertyOnly: true, greedy: false });
-const strictEngine = new Liquid({ strictFilters: true, strictVariables: true, ownPropertyOnly: true, greedy: false });
-
-/** A sample with every key filled, to find unknown variables before any real task arrives. */
-const SAMPLE: ProvisioningRequest = {
-  kind: 'grant',
-  taskId: 'sample',
-  stepId: 'sample',
-  numericId: '1',
-  displayName: 'sample',
-  justification: 'sample',
-  grantDuration: '3600s',
-  grantDurationSeconds: 3600,
-  emergencyAccess: false,
-  app: { id: 'app', name: 'App', description: 'd' },
-  entitlement: { id: 'ent', name: 'Ent', slug: 'ent', description: 'd' },
-  subject: { id: 'u', name: 'U', email: 'u@example.com', username: 'u', department: 'd', jobTitle: 't' },
-  appUser: { id: 'au', name: 'U', email: 'u@example.com', username: 'u' },
-  requester: { id: 'r', name: 'R', email: 'r@example.com' },
-  taskUrl: 'https://tenant.example/task/1',
-  callbackUrl: 'https://tenant.example/callback',
-  revokeSource: 'review',
-};
 
 export class TemplateError extends Error {
   constructor(message: string) {
@@ -55,32 +34,56 @@ export class TemplateError extends Error {
 }
 
 export interface CompiledTemplate {
-  render(request: ProvisioningRequest): string;
+  render(request: ProvisioningRequest, options?: ScopeOptions): string;
 }
 
-/** Parses a template and proves it names only known variables and filters; throws TemplateError otherwise. */
+type Segments = ReadonlyArray<string | number | { segments: unknown }>;
+
+/**
+ * The first variable the template reads that the scope does not have, in any branch: Liquid's static analysis lists
+ * every variable read outside the template's own (`assign`, `for`) names, with where it is, without rendering.
+ */
+function unknownVariable(parsed: Template[]): string | undefined {
+  const { globals } = engine.analyzeSync(parsed, { partials: false });
+  for (const variable of Object.values(globals).flat()) {
+    // A computed segment (`a[b]`) is only known at run time: the path is checked up to it.
+    const segments = (variable.segments as Segments).map((segment) => (typeof segment === 'object' ? undefined : segment));
+    if (unknownPath(segments) !== undefined) {
+      return `undefined variable: ${variable.toString()}, line:${variable.location.row.toString()}, col:${variable.location.col.toString()}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Parses a template and proves it names only known variables (in every branch) and filters; throws TemplateError
+ * otherwise.
+ */
 export function compileTemplate(source: string): CompiledTemplate {
   let parsed: Template[];
   try {
     parsed = engine.parse(source);
-    strictEngine.renderSync(parsed, templateScope(SAMPLE));
+    const unknown = unknownVariable(parsed);
+    if (unknown !== undefined) throw new TemplateError(unknown);
+    // Names are proven above, in every branch; a render of the sample still finds what only rendering shows.
+    engine.renderSync(parsed, SAMPLE_SCOPE);
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
     throw new TemplateError(message);
   }
   return {
-    render: (request) => String(engine.renderSync(parsed, templateScope(request))).trim(),
+    render: (request, options = DEFAULT_SCOPE_OPTIONS) => String(engine.renderSync(parsed, templateScope(request, options))).trim(),
   };
 }
 
 const compiled = new Map<string, CompiledTemplate>();
 
 /** Renders a template source, compiling each distinct source once. */
-export function renderTemplate(source: string, request: ProvisioningRequest): string {
+export function renderTemplate(source: string, request: ProvisioningRequest, options: ScopeOptions = DEFAULT_SCOPE_OPTIONS): string {
   let template = compiled.get(source);
   if (template === undefined) {
     template = compileTemplate(source);
     compiled.set(source, template);
   }
-  return template.render(request);
+  return template.render(request, options);
 }

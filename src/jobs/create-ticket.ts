@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { noRouteComment } from '../domain/outcome-comment.ts';
-import { chooseRoute } from '../domain/routing.ts';
+import { decideRoute } from '../domain/routing.ts';
 import { reportOutcome } from '../ingest/report-outcome.ts';
 import type { CreateTicketJob } from '../queue/queues.ts';
 import { ticketOf } from '../store/correlation-store.ts';
@@ -21,7 +21,14 @@ export async function createTicket(deps: JobDeps, job: Job<CreateTicketJob>): Pr
   const existing = record === undefined ? undefined : ticketOf(record);
   if (existing !== undefined) return { ticket: existing, recovered: true };
 
-  const route = chooseRoute(deps.config, request);
+  const decision = decideRoute(deps.config, request);
+  for (const verdict of decision.verdicts) {
+    if ('evaluationError' in verdict) {
+      log.warn({ route: verdict.route, err: verdict.evaluationError }, 'route condition could not be evaluated on this task: route skipped');
+      deps.metrics.routeConditionErrors.inc({ route: verdict.route });
+    }
+  }
+  const route = decision.chosen;
   if (route === undefined) {
     const comment = noRouteComment(request.app.name ?? request.app.id, request.entitlement.name ?? request.entitlement.id, request.kind);
     log.warn({ appId: request.app.id, entitlementId: request.entitlement.id }, 'no route for this task: reporting errored');

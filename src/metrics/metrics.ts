@@ -44,6 +44,12 @@ export function createMetrics() {
       labelNames: ['result', 'outcome'] as const,
       registers: [registry],
     }),
+    routeConditionErrors: new Counter({
+      name: 'c1tb_route_condition_errors_total',
+      help: "Tasks on which a route's `when:` could not be evaluated (the route was skipped), by route.",
+      labelNames: ['route'] as const,
+      registers: [registry],
+    }),
     reconcileRuns: new Counter({
       name: 'c1tb_reconcile_runs_total',
       help: 'Reconciliation runs, and what they found.',

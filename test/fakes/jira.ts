@@ -19,11 +19,35 @@
  * - Webhooks: `{timestamp, webhookEvent: "jira:issue_updated", issue_event_type_name, user, issue, changelog}`,
  *   header `X-Atlassian-Webhook-Identifier`, signed `X-Hub-Signature: sha256=<hex HMAC of the body>` when a secret is set
  *   (https://developer.atlassian.com/cloud/jira/platform/webhooks/).
+ * - Field limits on create, answered 400 with the field's message as Jira words it: a summary over 255 characters
+ *   ("Summary must be less than 255 characters."), a text field over 32,767 characters ("The entered text is too
+ *   long. It exceeds the allowed limit of 32,767 characters."), a label with a space ("The label '…' contains
+ *   spaces which is invalid."). Characters are counted as code points here.
  * Every answer is also checked by jira.js's own response schemas in the tests (onSchemaMismatch: 'throw').
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { listen, sendJson, type RecordedRequest } from './listen.ts';
+
+/** The text of an ADF document: what Jira's length limit counts. */
+function adfText(node: unknown): string {
+  if (node === null || typeof node !== 'object') return '';
+  const n = node as { type?: string; text?: string; content?: unknown[] };
+  if (n.type === 'text') return n.text ?? '';
+  if (n.type === 'hardBreak') return '\n';
+  return (n.content ?? []).map(adfText).join(n.type === 'doc' ? '\n\n' : '');
+}
+
+const characters = (text: string): number => [...text].length;
+
+function fieldLimitErrors(fields: { summary: string; description?: unknown; labels?: string[] }): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (characters(fields.summary) > 255) errors['summary'] = 'Summary must be less than 255 characters.';
+  if (characters(adfText(fields.description)) > 32_767) errors['description'] = 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.';
+  const spaced = (fields.labels ?? []).find((label) => /\s/.test(label));
+  if (spaced !== undefined) errors['labels'] = `The label '${spaced}' contains spaces which is invalid.`;
+  return errors;
+}
 
 export interface FakeIssue {
   id: string;
@@ -195,6 +219,11 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
       const project = body.fields.project.key;
       if (typeof body.fields.summary !== 'string' || body.fields.summary === '') {
         errorCollection(response, 400, [], { summary: 'You must specify a summary of the issue.' });
+        return;
+      }
+      const refused = fieldLimitErrors(body.fields);
+      if (Object.keys(refused).length > 0) {
+        errorCollection(response, 400, [], refused);
         return;
       }
       counter += 1;

@@ -2,22 +2,17 @@ import type { createCloudClient } from 'jira.js';
 import { createClient, type SchemaMismatchBehavior } from 'jira.js/core';
 import type { BridgeConfig } from '../../config/schema.ts';
 import type { ChosenRoute } from '../../domain/routing.ts';
-import { DEFAULT_DESCRIPTION, DEFAULT_SUMMARY, renderTemplate } from '../../domain/templates.ts';
+import { DEFAULT_SCOPE_OPTIONS } from '../../domain/template-scope.ts';
 import type { CreateTicketInput, TicketRef, TicketStatus, TicketSystem } from '../ticket-system.ts';
 import { TicketSystemError } from '../ticket-error.ts';
 import { textToAdf } from './adf.ts';
 import { classifyJiraError } from './classify-error.ts';
+import { jiraIssueBody, JIRA_PROPERTY_KEY, taskLabel } from './issue-body.ts';
 import { jiraOutcome } from './jira-outcome.ts';
 
 type JiraConfig = NonNullable<BridgeConfig['jira']>;
 
-/** The issue property that ties an issue to its C1 task step (contract §5). */
-export const JIRA_PROPERTY_KEY = 'c1-ticket-bridge';
-
-export function taskLabel(taskId: string): string {
-  // Jira labels may not contain spaces.
-  return `c1-task-${taskId.replace(/\s+/g, '_')}`;
-}
+export { JIRA_PROPERTY_KEY, taskLabel } from './issue-body.ts';
 
 /**
  * jira.js's Cloud client holds every API group's schemas (tens of MB once loaded), so it is loaded on first use: a
@@ -34,6 +29,8 @@ export interface JiraTicketsOptions {
   config: JiraConfig;
   /** What to do when Jira's answer does not match jira.js's schema (tests: throw; production: log). */
   onSchemaMismatch?: SchemaMismatchBehavior;
+  /** `templates.timeZone`: the zone times are written in on tickets. */
+  timeZone?: string;
 }
 
 function requireRoute(route: ChosenRoute) {
@@ -67,25 +64,9 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
 
     async create({ request, route }: CreateTicketInput) {
       const target = requireRoute(route);
-      const summary = renderTemplate(target.summary ?? DEFAULT_SUMMARY, request).replace(/\s+/g, ' ').slice(0, 255);
-      const description = renderTemplate(target.description ?? DEFAULT_DESCRIPTION, request);
-      const labels = [...new Set([...target.labels, taskLabel(request.taskId)])];
-      // Extra fields are passed as configured; string values are templates like the summary.
-      const extra = Object.fromEntries(
-        Object.entries(target.fields).map(([name, value]) => [name, typeof value === 'string' ? renderTemplate(value, request) : value]),
-      );
+      const body = jiraIssueBody(target, request, { timeZone: options.timeZone ?? DEFAULT_SCOPE_OPTIONS.timeZone });
       try {
-        const created = await (await jiraClient()).issues.createIssue({
-          fields: {
-            ...extra,
-            project: { key: target.project },
-            issuetype: { name: target.issueType },
-            summary,
-            description: textToAdf(description),
-            labels,
-          },
-          properties: [{ key: JIRA_PROPERTY_KEY, value: { taskId: request.taskId, stepId: request.stepId, kind: request.kind } }],
-        });
+        const created = await (await jiraClient()).issues.createIssue(body);
         if (created.key === undefined || created.id === undefined) {
           throw new TicketSystemError({ system: 'jira', code: 'ticket_system_invalid_answer', message: 'Jira create issue: the answer has no key' });
         }

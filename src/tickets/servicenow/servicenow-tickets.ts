@@ -5,11 +5,14 @@
  */
 import type { BridgeConfig } from '../../config/schema.ts';
 import type { ChosenRoute } from '../../domain/routing.ts';
-import { DEFAULT_DESCRIPTION, DEFAULT_SUMMARY, renderTemplate } from '../../domain/templates.ts';
+import { DEFAULT_SCOPE_OPTIONS } from '../../domain/template-scope.ts';
 import { parseRetryAfter, TicketSystemError } from '../ticket-error.ts';
 import type { CreateTicketInput, TicketRef, TicketSystem } from '../ticket-system.ts';
 import { createServiceNowAuth } from './servicenow-auth.ts';
 import { serviceNowOutcome } from './servicenow-outcome.ts';
+import { serviceNowCorrelationId, serviceNowRecordBody } from './record-body.ts';
+
+export { serviceNowCorrelationId } from './record-body.ts';
 
 type ServiceNowConfig = NonNullable<BridgeConfig['servicenow']>;
 type Table = 'incident' | 'sc_task' | 'sc_req_item';
@@ -20,11 +23,6 @@ const STATE_LABELS: Record<string, Record<number, string>> = {
   sc_req_item: { 1: 'Open', 2: 'Work in Progress', 3: 'Closed Complete', 4: 'Closed Incomplete', 7: 'Closed Skipped', '-5': 'Pending' },
 };
 
-/** `correlation_id` of a step's record (contract §5): the task id, plus the step when C1 named one. */
-export function serviceNowCorrelationId(taskId: string, stepId: string): string {
-  return stepId === taskId ? taskId : `${taskId}:${stepId}`;
-}
-
 export function parseCorrelationId(value: string): { taskId: string; stepId: string } {
   const cut = value.indexOf(':');
   return cut === -1 ? { taskId: value, stepId: value } : { taskId: value.slice(0, cut), stepId: value.slice(cut + 1) };
@@ -34,6 +32,8 @@ export interface ServiceNowTicketsOptions {
   config: ServiceNowConfig;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** `templates.timeZone`: the zone times are written in on records. */
+  timeZone?: string;
 }
 
 interface SnRecord {
@@ -118,15 +118,8 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
 
     async create({ request, route }: CreateTicketInput) {
       const table = tableOf(route);
-      const target = route.target.servicenow;
-      const fields = Object.fromEntries(Object.entries(target?.fields ?? {}).map(([name, source]) => [name, renderTemplate(source, request)]));
-      const record = {
-        ...fields,
-        short_description: renderTemplate(target?.shortDescription ?? DEFAULT_SUMMARY, request).replace(/\s+/g, ' ').slice(0, 160),
-        description: renderTemplate(target?.description ?? DEFAULT_DESCRIPTION, request),
-        correlation_id: serviceNowCorrelationId(request.taskId, request.stepId),
-        correlation_display: 'ConductorOne',
-      };
+      const target = route.target.servicenow ?? { table, fields: {} };
+      const record = serviceNowRecordBody(target, request, { timeZone: options.timeZone ?? DEFAULT_SCOPE_OPTIONS.timeZone });
       const result = (await call(`create ${table}`, 'POST', `${tablePath(table)}?sysparm_fields=sys_id,number,state`, record)) as SnRecord | undefined;
       return ref(table, result ?? {});
     },

@@ -4,11 +4,13 @@ import type { ProvisionStepPayload, WebhookEnvelope } from '../../../src/c1/sche
 import { configSchema } from '../../../src/config/schema.ts';
 import { toProvisioningRequest, type ProvisioningRequest } from '../../../src/domain/provisioning-request.ts';
 import { chooseRoute, type ChosenRoute } from '../../../src/domain/routing.ts';
+import { previewTask } from '../../../src/preview/preview-task.ts';
 import { adfToText } from '../../../src/tickets/jira/adf.ts';
 import { createJiraTickets, JIRA_PROPERTY_KEY } from '../../../src/tickets/jira/jira-tickets.ts';
 import { TicketSystemError } from '../../../src/tickets/ticket-error.ts';
 import type { TicketSystem } from '../../../src/tickets/ticket-system.ts';
 import { startFakeJira, type FakeJira } from '../../fakes/jira.ts';
+import { isWellFormed } from '../../helpers/unicode.ts';
 
 function request(name: string): ProvisioningRequest {
   const envelope = JSON.parse(readFileSync(new URL(`../../fixtures/conductorone/${name}.json`, import.meta.url), 'utf8')) as WebhookEnvelope & { payload: ProvisionStepPayload };
@@ -20,6 +22,7 @@ function request(name: string): ProvisioningRequest {
 let fake: FakeJira;
 let jira: TicketSystem;
 let route: ChosenRoute;
+let bridgeConfig: ReturnType<typeof configSchema.parse>;
 
 beforeAll(async () => {
   fake = await startFakeJira();
@@ -36,6 +39,7 @@ beforeEach(() => {
     routes: [{ name: 'gh', match: { appId: '2pQdAppGH' }, jira: { project: 'OPS', labels: ['access'] } }],
   });
   if (config.jira === undefined) throw new Error('no jira');
+  bridgeConfig = config;
   jira = createJiraTickets({ config: config.jira, onSchemaMismatch: 'throw' });
   const chosen = chooseRoute(config, request('provision-grant'));
   if (chosen === undefined) throw new Error('no route');
@@ -118,5 +122,32 @@ describe('Jira adapter (jira.js against the fake Jira)', () => {
     if (config.jira === undefined) throw new Error('no jira');
     const wrong = createJiraTickets({ config: config.jira, onSchemaMismatch: 'throw' });
     expect(await wrong.create({ request: request('provision-grant'), route }).catch((e: unknown) => e)).toMatchObject({ code: 'ticket_system_rejected', status: 401 });
+  });
+
+  it('cuts a long summary at 255 characters without splitting an emoji, where Jira would refuse the whole create', async () => {
+    const long = { ...request('provision-grant'), displayName: `${'x'.repeat(254)}😀 and more words` };
+    const summaryRoute: ChosenRoute = { ...route, target: { jira: { ...(route.target.jira ?? { project: 'OPS', issueType: 'Task', labels: [], fields: {} }), summary: '{{ task.displayName }}' } } };
+    await jira.create({ request: long, route: summaryRoute });
+    const summary = fake.issues.get('OPS-1')?.fields.summary ?? '';
+    expect(summary).toBe(`${'x'.repeat(254)}😀`);
+    expect(isWellFormed(summary)).toBe(true);
+  });
+
+  it('caps a description over 32,767 characters with a visible "(truncated)" instead of a refused create', async () => {
+    const long = { ...request('provision-grant'), justification: 'why '.repeat(10_000) };
+    const ref = await jira.create({ request: long, route });
+    const text = adfToText(fake.issues.get(ref.key)?.fields.description);
+    expect(text.endsWith('(truncated)')).toBe(true);
+    expect([...text].length).toBeLessThanOrEqual(32_767);
+    expect(text).toContain('Action: grant the access');
+  });
+
+  it('sends exactly the body that preview shows', async () => {
+    const envelope = JSON.parse(readFileSync(new URL('../../fixtures/conductorone/provision-grant.json', import.meta.url), 'utf8')) as unknown;
+    const preview = previewTask(bridgeConfig, envelope);
+    if (preview.kind !== 'routed') throw new Error('expected a route');
+    await jira.create({ request: request('provision-grant'), route });
+    const sent = fake.requests.find((r) => r.method === 'POST' && r.path === '/rest/api/3/issue');
+    expect(JSON.parse(sent?.body ?? '{}')).toEqual(preview.ticket.body);
   });
 });

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.ts';
 import type { ProvisioningRequest } from '../../../src/domain/provisioning-request.ts';
+import { previewTask } from '../../../src/preview/preview-task.ts';
 import { createServiceNowTickets } from '../../../src/tickets/servicenow/servicenow-tickets.ts';
+import { loadFixture } from '../../fixtures/load-fixture.ts';
 import { startFakeServiceNow, type FakeServiceNow } from '../../fakes/servicenow.ts';
 
 const request: ProvisioningRequest = {
@@ -62,5 +64,23 @@ describe('ServiceNow adapter', () => {
     const ref = await system.create({ request, route });
     sn.setState('incident', ref.id, 8);
     expect(await system.getStatus(ref)).toEqual({ final: true, outcome: 'errored', status: 'Canceled (8)' });
+  });
+
+  it('sends exactly the record that preview shows', async () => {
+    const config = configSchema.parse({
+      server: { publicUrl: 'https://b.example' },
+      conductorone: { tenant: 'acme.conductor.one' },
+      servicenow: { instanceUrl: sn.url, username: 'bridge', password: 'sn-password' },
+      templates: { timeZone: 'Asia/Tokyo' },
+      routes: [{ name: 'crm', match: { appName: 'Salesforce' }, servicenow: { table: 'sc_task', fields: { assignment_group: 'IT Access', u_opened: '{{ task.createdAt }}' } } }],
+    });
+    const preview = previewTask(config, loadFixture('provision-revoke'));
+    if (preview.kind !== 'routed' || config.servicenow === undefined) throw new Error('expected a route');
+    sn.reset();
+    const system = createServiceNowTickets({ config: config.servicenow, timeZone: config.templates.timeZone });
+    await system.create({ request: preview.request, route: { name: 'crm', target: { servicenow: config.routes[0]?.servicenow } } });
+    const sent = sn.requests.find((r) => r.method === 'POST' && r.path.startsWith('/api/now/table/sc_task'));
+    expect(JSON.parse(sent?.body ?? '{}')).toEqual(preview.ticket.body);
+    expect(preview.ticket.fields).toEqual({ assignment_group: 'IT Access', u_opened: '2026-08-21 01:55 Asia/Tokyo' });
   });
 });

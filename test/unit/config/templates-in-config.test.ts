@@ -30,4 +30,25 @@ defaultRoute: { servicenow: { table: sc_task, fields: { assignment_group: "{{ gr
       'defaultRoute.servicenow.fields.assignment_group: template error: undefined variable: group, line:1, col:4',
     ]);
   });
+
+  it('sees a template branch no sample task would take: an unknown variable there is a config error with its key path', () => {
+    expect(problems(`${base}
+routes:
+  - name: gh
+    jira: { project: OPS, description: "{% if task.isRevoke %}{{ task.nope }}{% endif %}" }
+`)).toEqual(['routes.0.jira.description: template error: undefined variable: task.nope, line:1, col:26']);
+  });
+
+  it('refuses route labels Jira refuses (spaces, over 255 characters), each with its key path', () => {
+    expect(problems(`${base}
+routes:
+  - name: gh
+    jira: { project: OPS, labels: [access, "needs review", "${'x'.repeat(256)}"] }
+defaultRoute: { jira: { project: ACCESS, labels: ["tab\there"] } }
+`)).toEqual([
+      'routes.0.jira.labels.1: Jira labels may not contain spaces (use - or _)',
+      'routes.0.jira.labels.2: Jira labels may be at most 255 characters long',
+      'defaultRoute.jira.labels.0: Jira labels may not contain spaces (use - or _)',
+    ]);
+  });
 });

@@ -55,10 +55,14 @@ const GRANT: ProvisioningRequest = {
   justification: 'Need admin for repo migration',
   grantDuration: '604800s',
   grantDurationSeconds: 604_800,
+  origin: 'TASK_ORIGIN_WEBAPP',
+  createdAt: '2026-08-20T16:55:03Z',
+  updatedAt: '2026-08-20T17:02:12Z',
+  policyName: 'Manager approval',
   emergencyAccess: false,
   app: { id: '2pQdAppGH', name: 'GitHub', description: 'Acme GitHub org' },
   entitlement: { id: '2pQdEntAdmin', name: 'Org Admin', slug: 'admin', description: 'Owner of acme org' },
-  subject: { id: '2pQdUserJane', name: 'Jane Doe', email: 'jane.doe@acme.com', username: 'jdoe', department: 'Engineering', jobTitle: 'SRE' },
+  subject: { id: '2pQdUserJane', name: 'Jane Doe', email: 'jane.doe@acme.com', username: 'jdoe', department: 'Engineering', jobTitle: 'SRE', status: 'ENABLED', type: 'USER_TYPE_HUMAN' },
   appUser: { id: '2pQdAppUserJane', name: 'Jane Doe', email: 'jane.doe@acme.com', username: 'janedoe-acme' },
   requester: { id: '2pQdUserBob', name: 'Bob Smith', email: 'bob.smith@acme.com' },
   taskUrl: 'https://acme.conductor.one/task/1042',
@@ -83,10 +87,14 @@ const REVOKE: ProvisioningRequest = {
   numericId: '1043',
   displayName: 'Revoke Salesforce System Administrator from Jane Doe',
   justification: 'Access review: no longer needed',
+  origin: 'TASK_ORIGIN_API',
+  createdAt: '2026-08-20T16:55:03Z',
+  updatedAt: '2026-08-20T17:02:12Z',
+  policyName: 'Revoke policy',
   emergencyAccess: false,
   app: { id: '2pQdAppSF', name: 'Salesforce', description: 'Acme production org' },
   entitlement: { id: '2pQdEntSysAdmin', name: 'System Administrator', slug: 'sysadmin', description: 'Profile: System Administrator' },
-  subject: { id: '2pQdUserJane', name: 'Jane Doe', email: 'jane.doe@acme.com', username: 'jdoe', department: 'Engineering', jobTitle: 'SRE' },
+  subject: { id: '2pQdUserJane', name: 'Jane Doe', email: 'jane.doe@acme.com', username: 'jdoe', department: 'Engineering', jobTitle: 'SRE', status: 'ENABLED', type: 'USER_TYPE_HUMAN' },
   appUser: { id: '2pQdAppUserJaneSF', name: 'Jane Doe', email: 'jane.doe@acme.com', username: 'jane.doe@acme.com' },
   // The revoke fixture has no createdByUserPath: only the id on the task is known.
   requester: { id: '2pQdUserBob' },
@@ -97,6 +105,33 @@ const REVOKE: ProvisioningRequest = {
 };
 
 describe('toProvisioningRequest on the fixtures', () => {
+  it('carries what a ticket reader needs: profile, expanded managers, form answers, entitlement alias, purpose and risk', () => {
+    const built = request(loadFixture('provision-emergency-contractor'));
+    expect(built.subject).toStrictEqual({
+      id: '2pQdUserChris',
+      name: 'Chris Lee',
+      email: 'chris.lee@contractor.example',
+      username: 'clee',
+      department: 'Payments',
+      jobTitle: 'Payments engineer',
+      status: 'ENABLED',
+      type: 'USER_TYPE_HUMAN',
+      employmentType: 'Contractor',
+      employmentStatus: 'Active',
+      profile: { costCenter: 'CC-4410', location: 'Lisbon', vendor: 'Northwind Staffing' },
+      // The second manager is not in `expanded`: only its id is known.
+      managerIds: ['2pQdUserMaria', '2pQdUserGone'],
+      managers: [{ id: '2pQdUserMaria', name: 'Maria Garcia', email: 'maria.garcia@acme.com' }],
+    });
+    expect(built.form).toStrictEqual([
+      { name: 'ticket_ref', label: 'Incident number', value: 'INC-5521' },
+      { name: 'regions', label: 'Regions', value: ['eu-west-1', 'us-east-1'] },
+      { name: 'read_only', label: 'Read-only is enough', value: false },
+    ]);
+    expect(built.entitlement).toMatchObject({ alias: 'aws-prod-power', purpose: 'APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION', riskLevelValueId: 'high', appResourceId: '2pQdResAcct', appResourceTypeId: '2pQdResTypeAccount' });
+    expect(built).toMatchObject({ origin: 'TASK_ORIGIN_SLACK', emergencyAccess: true, createdAt: '2026-08-21T22:15:40Z', app: { instructions: 'Say which regions you need.' } });
+  });
+
   it('builds the grant fixture into exactly the expected request', () => {
     expect(build(loadFixture('provision-grant'))).toStrictEqual({ ok: true, request: GRANT });
   });
@@ -227,9 +262,9 @@ describe('toProvisioningRequest with parts of the payload missing or wrong', () 
     const emptyId = edited('provision-grant', (b) => {
       b.payload.taskView.task.policy.current.id = '';
     });
-    for (const body of [noPolicy, noCurrent, emptyId]) {
+    for (const [body, policyName] of [[noPolicy, undefined], [noCurrent, GRANT.policyName], [emptyId, GRANT.policyName]] as const) {
       const built = request(body);
-      expect(built).toStrictEqual({ ...GRANT, stepId: '2pQdTask0001' });
+      expect(built).toStrictEqual({ ...without(GRANT, 'policyName'), ...(policyName === undefined ? {} : { policyName }), stepId: '2pQdTask0001' });
       expect(correlationKey(built)).toStrictEqual({ taskId: '2pQdTask0001', stepId: '2pQdTask0001' });
     }
   });

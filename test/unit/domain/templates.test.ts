@@ -48,6 +48,10 @@ describe('ticket templates', () => {
   });
 
   it.each([
+    ['{% if task.isRevoke %}{{ task.nope }}{% endif %}', 'undefined variable: task.nope, line:1, col:26'],
+    ['{% if task.isGrant %}ok{% else %}{{ user.nope }}{% endif %}', 'undefined variable: user.nope'],
+    ['{% unless task.emergencyAccess %}{% for m in user.managers %}{{ m.name }}{% endfor %}{% else %}{{ app.nope.deeper }}{% endunless %}', 'undefined variable: app.nope.deeper'],
+    ['{% case task.type %}{% when "revoke" %}{{ entitlement.risk }}{% endcase %}', 'undefined variable: entitlement.risk'],
     ['{{ task.nope }}', 'undefined variable: task.nope'],
     ['{{ secrets }}', 'undefined variable: secrets'],
     ['{{ task.id | shell }}', 'undefined filter: shell'],
@@ -55,5 +59,32 @@ describe('ticket templates', () => {
   ])('refuses %s at compile time: %s', (source, message) => {
     expect(() => compileTemplate(source)).toThrow(TemplateError);
     expect(() => compileTemplate(source)).toThrow(message);
+  });
+
+  it('checks every branch without rendering, yet accepts what only exists at run time', () => {
+    // Loop and assigned names are the template's own; profile attributes and form answers are named by C1's data.
+    const source = [
+      '{% for m in user.managers %}{{ m.email }}{% endfor %}',
+      '{% assign who = subject.name %}{{ who }}',
+      '{% if task.isRevoke %}{{ user.profile.costCenter }} {{ form.answers.ticket_ref }}{% endif %}',
+      '{{ user.managers.first.name }} {{ user.managers.size }} {{ form.fields[0].label }} {{ resource.id }}',
+    ].join('\n');
+    expect(() => compileTemplate(source)).not.toThrow();
+  });
+
+  it('shows a ticket reader what C1 sent: profile attributes, managers, form answers, entitlement details, times in the zone', () => {
+    const source = [
+      '{{ user.profile.costCenter }} / {{ subject.employmentType }} / manager {{ user.manager.name }} <{{ user.manager.email }}>',
+      '{% for field in form.fields %}{{ field.label }}: {{ field.value }}; {% endfor %}',
+      '{{ entitlement.alias }} {{ entitlement.purpose }} risk={{ entitlement.riskLevel }} resource={{ resource.id }}/{{ resource.typeId }}',
+      '{{ task.origin }} {{ task.policyName }} {{ task.createdAt }} / {{ task.updatedAt }} / {{ app.instructions }}',
+    ].join('\n');
+    const text = compileTemplate(source).render(request('provision-emergency-contractor'), { timeZone: 'Europe/Lisbon' });
+    expect(text.split('\n')).toEqual([
+      'CC-4410 / Contractor / manager Maria Garcia <maria.garcia@acme.com>',
+      'Incident number: INC-5521; Regions: eu-west-1, us-east-1; Read-only is enough: no; ',
+      'aws-prod-power APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION risk=high resource=2pQdResAcct/2pQdResTypeAccount',
+      'TASK_ORIGIN_SLACK Emergency access 2026-08-21 23:15 Europe/Lisbon / 2026-08-21 23:31 Europe/Lisbon / Say which regions you need.',
+    ]);
   });
 });

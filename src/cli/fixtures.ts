@@ -1,0 +1,18 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** The shipped ConductorOne sample payloads (the ones the tests use). */
+const FIXTURES = new URL('../../test/fixtures/conductorone/', import.meta.url);
+
+/** A sample by name (`provision-grant`), or the caller's own file when the name ends in `.json`. */
+export function fixtureBody(fixture: string): Buffer {
+  const path = fixture.endsWith('.json') ? fixture : new URL(`${encodeURIComponent(fixture)}.json`, FIXTURES);
+  return readFileSync(path);
+}
+
+/** The names of every shipped sample, sorted. */
+export function fixtureNames(): string[] {
+  return readdirSync(FIXTURES)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.slice(0, -'.json'.length))
+    .sort();
+}

@@ -1,0 +1,56 @@
+/**
+ * What the bridge sends Jira to open an issue (REST v3 `POST /rest/api/3/issue`: `fields` and `properties`), built
+ * without I/O so that `preview` shows exactly what a create would send.
+ */
+import type { BridgeConfig } from '../../config/schema.ts';
+import type { ProvisioningRequest } from '../../domain/provisioning-request.ts';
+import type { ScopeOptions } from '../../domain/template-scope.ts';
+import { DEFAULT_DESCRIPTION, DEFAULT_SUMMARY, renderTemplate } from '../../domain/templates.ts';
+import { capWithMarker, JIRA_DESCRIPTION_MAX, JIRA_SUMMARY_MAX, oneLine } from '../../domain/text-limits.ts';
+import { textToAdf, type AdfDocument } from './adf.ts';
+
+export type JiraTarget = NonNullable<BridgeConfig['routes'][number]['jira']>;
+
+/** The issue property that ties an issue to its C1 task step (contract §5). */
+export const JIRA_PROPERTY_KEY = 'c1-ticket-bridge';
+
+export function taskLabel(taskId: string): string {
+  // Jira labels may not contain spaces.
+  return `c1-task-${taskId.replace(/\s+/g, '_')}`;
+}
+
+export interface JiraIssueBody {
+  fields: Record<string, unknown> & {
+    project: { key: string };
+    issuetype: { name: string };
+    summary: string;
+    description: AdfDocument;
+    labels: string[];
+  };
+  properties: Array<{ key: string; value: { taskId: string; stepId: string; kind: string } }>;
+}
+
+/**
+ * The create-issue body: the summary on one line and cut to Jira's 255 characters, the description capped at Jira's
+ * 32,767 (ending in "(truncated)" when cut) and in ADF, the route's labels plus the task's, the extra fields rendered.
+ */
+export function jiraIssueBody(target: JiraTarget, request: ProvisioningRequest, options: ScopeOptions): JiraIssueBody {
+  const summary = oneLine(renderTemplate(target.summary ?? DEFAULT_SUMMARY, request, options), JIRA_SUMMARY_MAX);
+  const description = capWithMarker(renderTemplate(target.description ?? DEFAULT_DESCRIPTION, request, options), JIRA_DESCRIPTION_MAX);
+  const labels = [...new Set([...target.labels, taskLabel(request.taskId)])];
+  // Extra fields are passed as configured; string values are templates like the summary.
+  const extra = Object.fromEntries(
+    Object.entries(target.fields).map(([name, value]) => [name, typeof value === 'string' ? renderTemplate(value, request, options) : value]),
+  );
+  return {
+    fields: {
+      ...extra,
+      project: { key: target.project },
+      issuetype: { name: target.issueType },
+      summary,
+      description: textToAdf(description),
+      labels,
+    },
+    properties: [{ key: JIRA_PROPERTY_KEY, value: { taskId: request.taskId, stepId: request.stepId, kind: request.kind } }],
+  };
+}
