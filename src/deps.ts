@@ -153,7 +153,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     },
     app: {
       logger,
-      health: { redis, queues, metrics },
+      health: { redis, queues, metrics, memoryWarningPercent: config.redis.memoryWarningPercent },
       ...(config.admin.username === undefined || config.admin.password === undefined
         ? {}
         : { admin: { username: config.admin.username, password: config.admin.password, queues, store: correlationStore } }),
