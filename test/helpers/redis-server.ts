@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from './free-port.ts';
 import { waitFor } from './wait-for.ts';
@@ -19,7 +22,9 @@ export interface OwnRedis {
 /** A Redis of the test's own on a free port, so the test can stop it without touching the shared one. */
 export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis> {
   const port = await freePort();
-  const launch = () => spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' });
+  // Its own folder: a replica's full sync and a shutdown write an RDB file there, never into the work tree.
+  const dir = mkdtempSync(join(tmpdir(), 'c1tb-redis-'));
+  const launch = () => spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extraArgs], { stdio: 'ignore' });
   let child: ChildProcess = launch();
   const url = `redis://127.0.0.1:${port.toString()}`;
   const answering = () => waitFor('the test Redis to answer', async () => {
@@ -64,9 +69,6 @@ export async function startOwnSentinel(
   name = 'bridge-master',
   timing: { downAfterMs?: number; failoverTimeoutMs?: number } = {},
 ): Promise<OwnRedis> {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'c1tb-sentinel-'));
   const conf = join(dir, 'sentinel.conf');
