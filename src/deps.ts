@@ -14,6 +14,7 @@ import { createServiceNowTickets } from './tickets/servicenow/servicenow-tickets
 import type { SystemName, TicketSystem } from './tickets/ticket-system.ts';
 import { CorrelationStore } from './store/correlation-store.ts';
 import { redisKeys } from './store/redis-keys.ts';
+import { createReplicaWait } from './store/replica-wait.ts';
 import { createC1TokenVerifier } from './verify/c1-token.ts';
 import { createJwksKeyResolver } from './verify/jwks.ts';
 
@@ -73,6 +74,11 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     queue.on('error', (error: Error) => logger.warn({ queue: queue.name, err: error.message }, 'queue error'));
   }
   const correlationStore = new CorrelationStore(redis, keys);
+  const replicated = createReplicaWait(redis, {
+    replicas: config.redis.waitForReplicas,
+    timeoutMs: config.redis.waitForReplicasTimeoutMs,
+    slotKey: `${config.redis.prefix}:replicas`,
+  });
   const getKey = createJwksKeyResolver({
     url: config.conductorone.jwksUrl,
     ...(overrides.jwksCooldownMs === undefined ? {} : { cooldownMs: overrides.jwksCooldownMs }),
@@ -148,7 +154,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     },
     app: {
       logger,
-      health: { redis, queues, metrics },
+      health: { redis, queues, metrics, memoryWarningPercent: config.redis.memoryWarningPercent },
       ...(config.admin.username === undefined || config.admin.password === undefined
         ? {}
         : { admin: { username: config.admin.username, password: config.admin.password, queues, store: correlationStore } }),
@@ -158,6 +164,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
         store: correlationStore,
         queues,
         now,
+        ...(replicated === undefined ? {} : { replicated }),
         tenant: config.conductorone.tenant,
         bodyLimitBytes: config.server.bodyLimitBytes,
       },

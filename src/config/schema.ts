@@ -75,6 +75,12 @@ const redis = z
     sentinels: z.array(redisNode).min(1, 'must list at least one sentinel').optional(),
     sentinelName: nonEmpty.optional(),
     cluster: z.array(redisNode).min(1, 'must list at least one node').optional(),
+    /** Replicas that must hold a webhook's writes before it is answered 202 (Redis WAIT); 0 = do not wait. */
+    waitForReplicas: integer(0, 16).default(0),
+    /** How long the API waits for them before answering 503 (ConductorOne then retries). */
+    waitForReplicasTimeoutMs: integer(10, 30_000).default(1_000),
+    /** /readyz warns once this share of maxmemory is in use (with noeviction a full Redis answers every webhook 503). */
+    memoryWarningPercent: integer(1, 100).default(80),
   })
   .superRefine((value, ctx) => {
     if (value.sentinels !== undefined && value.cluster !== undefined) ctx.addIssue({ code: 'custom', message: 'give sentinels or cluster, not both' });
@@ -297,7 +303,7 @@ export function salvageRouting(input: unknown): RoutingView {
 const rawConfig = z
   .strictObject({
     server,
-    redis: redis.default({ url: 'redis://127.0.0.1:6379', prefix: 'c1tb' }),
+    redis: redis.default({ url: 'redis://127.0.0.1:6379', prefix: 'c1tb', waitForReplicas: 0, waitForReplicasTimeoutMs: 1_000, memoryWarningPercent: 80 }),
     conductorone,
     jira: jira.optional(),
     servicenow: servicenow.optional(),

@@ -2,11 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Queues } from '../queue/queues.ts';
+import { memoryCheck, parseRedisMemory } from '../store/redis-memory.ts';
 
 export interface HealthDeps {
-  redis: Pick<Redis, 'ping'>;
+  redis: Pick<Redis, 'ping' | 'info'>;
   queues: Queues;
   metrics: Metrics;
+  /** `redis.memoryWarningPercent`: readiness warns once this share of maxmemory is in use. */
+  memoryWarningPercent: number;
 }
 
 async function within<T>(ms: number, work: Promise<T>): Promise<T> {
@@ -22,14 +25,25 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-ch
 
 /** Liveness, readiness (Redis answers and some worker listens on the queues), and Prometheus metrics. */
 export function healthRoutes(deps: HealthDeps) {
+  const readMemory = async () => {
+    const memory = parseRedisMemory(await within(1000, deps.redis.info('memory')));
+    deps.metrics.redisMemory.set({ kind: 'used' }, memory.used);
+    if (memory.max !== undefined) deps.metrics.redisMemory.set({ kind: 'max' }, memory.max);
+    return memory;
+  };
+  // Probes come every few seconds: their request lines would drown the log, so only their warnings are kept.
+  const quiet = { logLevel: 'warn' } as const;
   return async function plugin(app: FastifyInstance): Promise<void> {
-    app.get('/healthz', async () => ({ status: 'ok' }));
+    app.get('/healthz', quiet, async () => ({ status: 'ok' }));
 
-    app.get('/readyz', async (_request, reply) => {
+    app.get('/readyz', quiet, async (request, reply) => {
       const checks: Record<string, string> = {};
       try {
         await within(1000, deps.redis.ping());
         checks['redis'] = 'ok';
+        const memory = memoryCheck(await readMemory(), deps.memoryWarningPercent);
+        checks['memory'] = memory.text;
+        if (memory.warning) request.log.warn({ memory: memory.text }, 'Redis is close to maxmemory');
         // Workers of any process count: BullMQ names their connections, so Redis knows who listens.
         const workers = await within(1000, deps.queues.createTicket.getWorkersCount());
         checks['workers'] = workers > 0 ? `${workers.toString()} running` : 'none running';
@@ -41,7 +55,8 @@ export function healthRoutes(deps: HealthDeps) {
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
     });
 
-    app.get('/metrics', async (_request, reply) => {
+    app.get('/metrics', quiet, async (_request, reply) => {
+      await readMemory().catch(() => undefined);
       await Promise.all(
         deps.queues.all.map(async (queue) => {
           const counts = await within(1000, queue.getJobCounts(...QUEUE_STATES)).catch(() => undefined);

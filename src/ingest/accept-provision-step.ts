@@ -1,11 +1,14 @@
 import type { ProvisioningRequest } from '../domain/provisioning-request.ts';
 import { QUEUE_NAMES, stepJobId, type Queues } from '../queue/queues.ts';
 import type { CorrelationStore, DeliveryOutcome } from '../store/correlation-store.ts';
+import type { ReplicaWait } from '../store/replica-wait.ts';
 
 export interface AcceptDeps {
   store: CorrelationStore;
   queues: Pick<Queues, 'createTicket'>;
   now: () => Date;
+  /** Set when `redis.waitForReplicas` asks that the writes reach replicas before the answer. */
+  replicated?: ReplicaWait;
 }
 
 export interface Acceptance {
@@ -39,9 +42,10 @@ export async function acceptProvisionStep(
     ...(token === undefined ? {} : { token: { ...token, answer: JSON.stringify(fresh) } }),
   });
   const given = outcome === 'replayed' ? (JSON.parse(answer) as Acceptance['answer']) : fresh;
-  if (state !== 'received') return { outcome, queued: false, jobId, answer: given };
-
   // BullMQ keeps one job per id: adding a step that already has a job returns that job and creates nothing.
-  await deps.queues.createTicket.add(QUEUE_NAMES.createTicket, { taskId, stepId, request }, { jobId });
-  return { outcome, queued: true, jobId, answer: given };
+  const queued = state === 'received';
+  if (queued) await deps.queues.createTicket.add(QUEUE_NAMES.createTicket, { taskId, stepId, request }, { jobId });
+  // Every path waits, a resent token's too: its first answer may have been given before a failover undid the writes.
+  await deps.replicated?.();
+  return { outcome, queued, jobId, answer: given };
 }

@@ -50,6 +50,12 @@ export function createMetrics() {
       labelNames: ['route'] as const,
       registers: [registry],
     }),
+    redisMemory: new Gauge({
+      name: 'c1tb_redis_memory_bytes',
+      help: 'Redis memory read from INFO memory at scrape time: used, and max (maxmemory, when set).',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
     reconcileRuns: new Counter({
       name: 'c1tb_reconcile_runs_total',
       help: 'Reconciliation runs, and what they found.',

@@ -24,6 +24,40 @@ function metricValue(text: string, name: string, labels: string): number | undef
 }
 
 describe('health, readiness and metrics', () => {
+  it('warns in /readyz and the log once Redis nears maxmemory, and exports its memory; probes write no request lines', async () => {
+    const redis = await startOwnRedis(['--maxmemory', '16mb', '--maxmemory-policy', 'noeviction']);
+    const bridge = await startTestBridge({ c1, redisUrl: redis.url, config: { reconcile: { intervalSeconds: 0 } }, overrides: { shutdownTimeoutMs: 500 } });
+    const { Redis } = await import('ioredis');
+    const direct = new Redis(redis.url);
+    try {
+      await bridge.deps.startWorkers();
+      await waitFor('readiness', async () => (await bridge.app.inject({ url: '/readyz' })).statusCode === 200);
+      expect((await bridge.app.inject({ url: '/readyz' })).json()).toMatchObject({ checks: { memory: expect.stringMatching(/^ok \(.* of maxmemory 16\.0 MiB \(\d+ %\)\)$/) } });
+      expect(bridge.logs.lines.some((l) => l['msg'] === 'Redis is close to maxmemory')).toBe(false);
+
+      // Fill it past 85 % of maxmemory in small pieces (a big write's own buffer would hit the limit first).
+      const used = async () => Number(/used_memory:(\d+)/.exec(await direct.info('memory'))?.[1]);
+      for (let piece = 0; (await used()) < 0.85 * 16 * 1024 * 1024; piece += 1) await direct.set(`ballast:${piece.toString()}`, 'x'.repeat(256 * 1024));
+      const ready = await bridge.app.inject({ url: '/readyz' });
+      expect(ready.statusCode).toBe(200);
+      const memory = (ready.json() as { checks: { memory: string } }).checks.memory;
+      expect(memory).toMatch(/^warning: .* of maxmemory 16\.0 MiB \(\d+ %\) in use; at maxmemory with noeviction every webhook is answered 503$/);
+      expect(bridge.logs.lines.some((l) => l['msg'] === 'Redis is close to maxmemory' && l['level'] === 40)).toBe(true);
+      const metrics = (await bridge.app.inject({ url: '/metrics' })).body;
+      expect(metricValue(metrics, 'c1tb_redis_memory_bytes', 'kind="max"')).toBe(16 * 1024 * 1024);
+      expect(metricValue(metrics, 'c1tb_redis_memory_bytes', 'kind="used"')).toBeGreaterThan(0.8 * 16 * 1024 * 1024);
+
+      await bridge.app.inject({ url: '/healthz' });
+      const probeLines = bridge.logs.lines.filter((l) => /\/(healthz|readyz|metrics)/.test(JSON.stringify(l['req'] ?? {})) || l['msg'] === 'request completed');
+      expect(probeLines).toEqual([]);
+    } finally {
+      direct.disconnect();
+      await bridge.close().catch(() => undefined);
+      await redis.stop();
+    }
+  });
+
+
   it('/healthz answers while the process lives; /readyz needs Redis and a running worker, and turns 503 when Redis stops', async () => {
     const redis = await startOwnRedis();
     const bridge = await startTestBridge({ c1, redisUrl: redis.url, config: { reconcile: { intervalSeconds: 0 } }, overrides: { shutdownTimeoutMs: 500 } });
@@ -31,7 +65,7 @@ describe('health, readiness and metrics', () => {
       expect((await bridge.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
       const before = await bridge.app.inject({ url: '/readyz' });
       expect(before.statusCode).toBe(503);
-      expect(before.json()).toEqual({ status: 'not_ready', checks: { redis: 'ok', workers: 'none running' } });
+      expect(before.json()).toEqual({ status: 'not_ready', checks: { redis: 'ok', memory: expect.stringMatching(/^ok \(/), workers: 'none running' } });
       await bridge.deps.startWorkers();
       await waitFor('readiness', async () => (await bridge.app.inject({ url: '/readyz' })).statusCode === 200);
       expect((await bridge.app.inject({ url: '/readyz' })).json()).toMatchObject({ status: 'ready', checks: { redis: 'ok' } });

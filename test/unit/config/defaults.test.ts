@@ -7,7 +7,7 @@ describe('config defaults', () => {
   it('applies the contract defaults to a minimal file', () => {
     const config = parseConfig(MINIMAL, {});
     expect(config.server).toEqual({ host: '0.0.0.0', port: 8080, publicUrl: 'https://bridge.acme.example', bodyLimitBytes: 1_048_576 });
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'c1tb' });
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'c1tb', waitForReplicas: 0, waitForReplicasTimeoutMs: 1_000, memoryWarningPercent: 80 });
     expect(config.conductorone.clockToleranceSeconds).toBe(30);
     expect(config.jobs).toEqual({ attempts: 12, backoffMs: 2000, lockDurationMs: 30_000 });
     expect(config.reconcile).toEqual({ intervalSeconds: 300 });
