@@ -1,5 +1,5 @@
 import type { BridgeConfig } from '../config/schema.ts';
-import type { ProvisioningRequest } from './provisioning-request.ts';
+import type { TicketRequest } from './provisioning-request.ts';
 
 type RouteConfig = BridgeConfig['routes'][number];
 type Target = Pick<RouteConfig, 'jira' | 'servicenow'>;
@@ -14,7 +14,7 @@ const sameName = (a: string | undefined, b: string | undefined): boolean =>
   a !== undefined && b !== undefined && a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
 
 /** A match key that is absent matches anything; ids compare exactly, names ignoring case. */
-export function routeMatches(match: RouteConfig['match'], request: ProvisioningRequest): boolean {
+export function routeMatches(match: RouteConfig['match'], request: TicketRequest): boolean {
   if (match.appId !== undefined && match.appId !== request.app.id) return false;
   if (match.entitlementId !== undefined && match.entitlementId !== request.entitlement.id) return false;
   if (match.appName !== undefined && !sameName(match.appName, request.app.name)) return false;
@@ -24,7 +24,7 @@ export function routeMatches(match: RouteConfig['match'], request: ProvisioningR
 }
 
 /** First matching route wins; then `defaultRoute`; undefined when neither applies. */
-export function chooseRoute(config: Pick<BridgeConfig, 'routes' | 'defaultRoute'>, request: ProvisioningRequest): ChosenRoute | undefined {
+export function chooseRoute(config: Pick<BridgeConfig, 'routes' | 'defaultRoute'>, request: TicketRequest): ChosenRoute | undefined {
   const route = config.routes.find((candidate) => routeMatches(candidate.match, request));
   if (route !== undefined) return { name: route.name, target: route };
   if (config.defaultRoute !== undefined) return { name: 'defaultRoute', target: config.defaultRoute };

@@ -1,11 +1,11 @@
 import { humanDuration } from './duration.ts';
-import type { Person, ProvisioningRequest } from './provisioning-request.ts';
+import type { Person, TicketRequest } from './provisioning-request.ts';
 
 /**
  * What a ticket template can name. Every key is always present (an empty string when C1 did not send it), so a
  * template that names a key that does not exist is caught at start-up, while a missing value renders as nothing.
  */
-export function templateScope(request: ProvisioningRequest) {
+export function templateScope(request: TicketRequest) {
   const person = (p: Person) => ({
     id: p.id ?? '',
     name: p.name ?? p.email ?? p.username ?? '',

@@ -1,5 +1,5 @@
 import { Liquid, type Template } from 'liquidjs';
-import type { ProvisioningRequest } from './provisioning-request.ts';
+import type { ProvisioningRequest, TicketRequest } from './provisioning-request.ts';
 import { templateScope } from './template-scope.ts';
 
 export const DEFAULT_SUMMARY = '{{ task.action }} {{ app.name }} / {{ entitlement.name }} for {{ user.name }}';
@@ -55,7 +55,7 @@ export class TemplateError extends Error {
 }
 
 export interface CompiledTemplate {
-  render(request: ProvisioningRequest): string;
+  render(request: TicketRequest): string;
 }
 
 /** Parses a template and proves it names only known variables and filters; throws TemplateError otherwise. */
@@ -76,7 +76,7 @@ export function compileTemplate(source: string): CompiledTemplate {
 const compiled = new Map<string, CompiledTemplate>();
 
 /** Renders a template source, compiling each distinct source once. */
-export function renderTemplate(source: string, request: ProvisioningRequest): string {
+export function renderTemplate(source: string, request: TicketRequest): string {
   let template = compiled.get(source);
   if (template === undefined) {
     template = compileTemplate(source);
