@@ -6,7 +6,7 @@ import type { CorrelationStore } from '../store/correlation-store.ts';
 import type { SystemName, TicketSystem } from '../tickets/ticket-system.ts';
 
 export interface JobDeps {
-  config: Pick<BridgeConfig, 'routes' | 'defaultRoute' | 'conductorone'>;
+  config: Pick<BridgeConfig, 'routes' | 'defaultRoute' | 'conductorone' | 'jobs'>;
   store: CorrelationStore;
   queues: Pick<Queues, 'sendCallback'>;
   ticketSystems: Partial<Record<SystemName, TicketSystem>>;

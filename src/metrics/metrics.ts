@@ -44,6 +44,12 @@ export function createMetrics() {
       labelNames: ['result', 'outcome'] as const,
       registers: [registry],
     }),
+    createFailures: new Counter({
+      name: 'c1tb_ticket_create_failures_total',
+      help: 'Tickets that could not be created for good, by what followed: reported (errored to C1) or held (jobs.onCreateFailure: hold).',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     reconcileRuns: new Counter({
       name: 'c1tb_reconcile_runs_total',
       help: 'Reconciliation runs, and what they found.',
