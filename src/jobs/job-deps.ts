@@ -14,4 +14,6 @@ export interface JobDeps {
   metrics: Metrics;
   now: () => Date;
   fetch: typeof fetch;
+  /** How long a callback to C1 may take before the attempt counts as unanswered (its result unknown). */
+  callbackTimeoutMs: number;
 }

@@ -40,7 +40,7 @@ export function createMetrics() {
     }),
     callbacks: new Counter({
       name: 'c1tb_callbacks_total',
-      help: 'Callbacks to ConductorOne by result: delivered, retry, failed, refused (foreign origin).',
+      help: 'Callbacks to ConductorOne by result: delivered, landed_earlier (a 400 after an attempt with no answer), retry, failed, refused (foreign origin).',
       labelNames: ['result', 'outcome'] as const,
       registers: [registry],
     }),

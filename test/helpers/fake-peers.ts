@@ -4,13 +4,19 @@ import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductor
 import { startFakeJira, type FakeJira } from '../fakes/jira.ts';
 import type { RecordedRequest } from '../fakes/listen.ts';
 import { loadFixture, type Fixtures } from '../fixtures/load-fixture.ts';
+import type { DepsOverrides } from '../../src/deps.ts';
 import { startTestBridge, type TestBridge } from './test-bridge.ts';
+
+export interface BridgeOptions {
+  workers?: boolean;
+  overrides?: DepsOverrides;
+}
 
 export interface FakePeers {
   c1: FakeConductorOne;
   jira: FakeJira;
   /** Starts a bridge wired to both fakes (Jira as the default route), with workers unless `workers: false`. */
-  bridge(config?: Record<string, unknown>, options?: { workers?: boolean }): Promise<TestBridge>;
+  bridge(config?: Record<string, unknown>, options?: BridgeOptions): Promise<TestBridge>;
   /** The grant fixture with a callback URL of its own on the fake C1 (C1 uses a URL up once it accepted it). */
   grant(callbackToken?: string): { body: Fixtures['provision-grant']; token: string };
   /** The callbacks the fake C1 received on the URL of this token. */
@@ -24,9 +30,10 @@ export interface FakePeers {
 export function useFakePeers(): FakePeers {
   const started: TestBridge[] = [];
   const peers = {
-    async bridge(config: Record<string, unknown> = {}, options: { workers?: boolean } = {}) {
+    async bridge(config: Record<string, unknown> = {}, options: BridgeOptions = {}) {
       const bridge = await startTestBridge({
         c1: peers.c1,
+        ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
         config: {
           conductorone: { tenant: peers.c1.tenant, jwksUrl: peers.c1.jwksUrl, callbackOrigins: [peers.c1.url] },
           jira: { baseUrl: peers.jira.url, email: 'bridge@acme.example', apiToken: 'jira-api-token' },
