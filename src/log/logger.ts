@@ -26,6 +26,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? 'info',
       base: { service: 'c1-ticket-bridge' },
       formatters: { log: redact },
+      // An Error becomes a plain object only in its serializer, after the formatter ran: its fields (an HTTP client's
+      // `config.headers.authorization`, say) are redacted there.
+      serializers: { err: (error: unknown) => (error instanceof Error ? redactDeep({ ...pino.stdSerializers.err(error) }, keys, CENSOR) : error) },
     },
     options.destination ?? (options.pretty === true ? pino.transport({ target: 'pino-pretty', options: { colorize: true } }) : undefined),
   );

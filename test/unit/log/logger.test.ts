@@ -53,6 +53,18 @@ describe('logger', () => {
     expect(logs.find((entry) => entry['msg'] === 'child')).toMatchObject({ delivery: { envelope: { callbackUrl: '[redacted]' } } });
   });
 
+  it('redacts the fields of a logged Error, however deep', () => {
+    const logs = captureLogs();
+    const error = Object.assign(new Error('request failed'), { config: { url: URL_WITH_TOKEN('ERRTOKEN'), headers: { Authorization: 'Basic ERRBASIC' } }, callbackUrl: URL_WITH_TOKEN('ERRTOKEN2') });
+    const logger = createLogger({ destination: logs.destination });
+    logger.error({ err: error }, 'failed');
+    logger.warn({ err: 'connect ECONNREFUSED 127.0.0.1:6379' }, 'a message, not an Error');
+    expect(logs.text()).not.toContain('ERRBASIC');
+    expect(logs.text()).not.toContain('ERRTOKEN2');
+    expect(logs.lines[0]).toMatchObject({ err: { message: 'request failed', type: 'Error', callbackUrl: '[redacted]', config: { headers: { Authorization: '[redacted]' } } } });
+    expect(logs.lines[1]).toMatchObject({ err: 'connect ECONNREFUSED 127.0.0.1:6379' });
+  });
+
   it('leaves the logged object itself untouched and survives cycles', () => {
     const record: Record<string, unknown> = { callbackUrl: URL_WITH_TOKEN('T'), inner: { token: 'x' } };
     record['self'] = record;
