@@ -77,6 +77,30 @@ describe('replay-failed --queue send-callback', () => {
   });
 });
 
+describe('replay-failed --queue create-ticket', () => {
+  it('replays a held create while its step waits, and leaves one whose step has a ticket since, saying why', async () => {
+    const b = await peers.bridge({ jobs: { attempts: 2, backoffMs: 20, onCreateFailure: 'hold' } });
+    const path = configFor(b.prefix);
+    peers.jira.inject([{ status: 400, message: 'Field customfield_1 is required' }, { status: 400, message: 'Field customfield_1 is required' }], { method: 'POST', pathPrefix: '/rest/api/3/issue' });
+    for (const taskId of ['taskWaits', 'taskHasTicket']) {
+      const { body } = peers.grant();
+      body.payload.taskView.task.id = taskId;
+      await b.deliver(body);
+    }
+    await waitFor('both creates to be held', async () => (await b.deps.queues.createTicket.getFailedCount()) === 2);
+    // Someone opened the ticket another way meanwhile (a redelivery raced the replay, say).
+    await b.deps.correlationStore.markTicketCreated('taskHasTicket', STEP, { system: 'jira', key: 'OPS-9', id: '10009', url: `${peers.jira.url}/browse/OPS-9`, container: 'OPS' }, new Date().toISOString());
+
+    const out = await cli(['replay-failed', '--queue', 'create-ticket'], path);
+    expect(out.find((line) => line.startsWith('replaying create-ticket  taskWaits|'))).toBeDefined();
+    const skipped = out.findIndex((line) => line.startsWith('not replayed create-ticket  taskHasTicket|'));
+    expect(out[skipped + 1]).toBe('  why: the step is already ticket_created (ticket OPS-9)');
+    expect(out.at(-1)).toBe('replayed 1 job(s); 1 not replayed (why: above)');
+    await waitFor('the replayed ticket', async () => (await b.deps.correlationStore.get('taskWaits', STEP))?.state === 'ticket_created');
+    expect(peers.jira.issues.size).toBe(1);
+  });
+});
+
 describe('list-failed and replay-failed page through any number of failed jobs', () => {
   it(`lists and replays ${(FAILED_PAGE_SIZE + 234).toString()} failed jobs, every one exactly once`, { timeout: 60_000 }, async () => {
     const count = FAILED_PAGE_SIZE + 234;
