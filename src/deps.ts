@@ -45,6 +45,8 @@ export interface DepsOverrides {
   jiraSchemaMismatch?: 'throw' | 'warn';
   /** How long a command on the producer connection may wait for Redis (default 5 s). */
   commandTimeoutMs?: number;
+  /** How long a callback to C1 may take before the attempt is abandoned, its result unknown (default 30 s). */
+  callbackTimeoutMs?: number;
 }
 
 export function webhookEndpointUrl(publicUrl: string, path: string): string {
@@ -121,6 +123,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     metrics,
     now,
     fetch: overrides.fetch ?? fetch,
+    callbackTimeoutMs: overrides.callbackTimeoutMs ?? 30_000,
   };
   let workers: Workers | undefined;
   let workerRedis: RedisClient | undefined;

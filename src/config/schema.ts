@@ -214,6 +214,11 @@ const jobs = z.strictObject({
   backoffMs: integer(1).default(2000),
   /** A worker that stops renewing its lock this long (killed, frozen) has its job taken over by another. */
   lockDurationMs: integer(1000).default(30_000),
+  /**
+   * A create that failed for good (the desk refused it, or every attempt failed): `report` tells C1 `errored` with
+   * the desk's reason; `hold` keeps the task waiting for an operator (`list-failed`, `replay-failed`, a redelivery).
+   */
+  onCreateFailure: z.enum(['report', 'hold']).default('report'),
 });
 
 const reconcile = z.strictObject({
@@ -309,7 +314,7 @@ const rawConfig = z
     servicenow: servicenow.optional(),
     routes: z.array(route).default([]),
     defaultRoute: defaultRoute.optional(),
-    jobs: jobs.default({ attempts: 12, backoffMs: 2000, lockDurationMs: 30_000 }),
+    jobs: jobs.default({ attempts: 12, backoffMs: 2000, lockDurationMs: 30_000, onCreateFailure: 'report' }),
     reconcile: reconcile.default({ intervalSeconds: 300 }),
     admin: admin.default({ username: undefined, password: undefined }),
     templates: templates.default({ timeZone: 'UTC' }),

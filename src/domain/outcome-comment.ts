@@ -10,6 +10,11 @@ export function outcomeComment(ticket: TicketRef, status: Pick<TicketStatus, 'st
   return `${where} ${verdict}: ${how}.`.slice(0, 1024);
 }
 
+/** The errored callback's comment when the desk would not take the ticket: its own reason, so C1's people can act. */
+export function createFailedComment(reason: string): string {
+  return `No ticket was opened: the service desk refused it or could not be reached, so this needs provisioning by hand. The desk said: ${reason}`.slice(0, 1024);
+}
+
 export function noRouteComment(app: string, entitlement: string, kind: string): string {
   return `No ticket was opened: no route in the bridge's configuration matches this ${kind} of ${app} / ${entitlement}, and no defaultRoute is configured.`.slice(0, 1024);
 }

@@ -1,8 +1,11 @@
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
-import type { ProvisioningRequest } from '../domain/provisioning-request.ts';
+import type { TicketRequest } from '../domain/provisioning-request.ts';
 import { BRIDGE_BACKOFF } from './backoff.ts';
 
-/** Every queue the bridge uses, and the payload of its jobs. Payloads carry ids and data, never credentials. */
+/**
+ * Every queue the bridge uses, and the payload of its jobs. Payloads carry ids and data, never credentials: not even
+ * the callback URL, whose one home is the correlation record (the queue dashboard shows job data as it is).
+ */
 export const QUEUE_NAMES = {
   createTicket: 'create-ticket',
   sendCallback: 'send-callback',
@@ -12,7 +15,8 @@ export const QUEUE_NAMES = {
 export interface CreateTicketJob {
   taskId: string;
   stepId: string;
-  request: ProvisioningRequest;
+  /** Everything a ticket is made of, less the callback URL: that is a credential, kept in the record alone. */
+  request: TicketRequest;
 }
 
 /** The outcome is in the correlation record; the job names the step, so duplicates collapse onto one job id. */

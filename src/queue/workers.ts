@@ -1,4 +1,5 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type Processor } from 'bullmq';
+import { reportingCreateFailures } from '../jobs/create-failure.ts';
 import { createTicket } from '../jobs/create-ticket.ts';
 import type { JobDeps } from '../jobs/job-deps.ts';
 import { reconcile } from '../jobs/reconcile.ts';
@@ -68,7 +69,10 @@ export async function startWorkers(deps: JobDeps, queues: Queues, options: Worke
   const created: Worker[] = [];
   const ticketWorker: Worker = new Worker(
     QUEUE_NAMES.createTicket,
-    withErrorPolicy((job) => createTicket(deps, job), () => ticketWorker),
+    reportingCreateFailures(
+      deps,
+      withErrorPolicy((job) => createTicket(deps, job), () => ticketWorker),
+    ),
     { ...common, limiter: { max: 1000, duration: 1000 } },
   );
   const callbackWorker: Worker = new Worker(QUEUE_NAMES.sendCallback, withErrorPolicy((job) => sendCallback(deps, job), () => callbackWorker), common);

@@ -88,6 +88,23 @@ redis.call('SREM', open, member)
 return {1, 'outcome_decided'}
 `);
 
+// A callback attempt starts: if the one before it never got an answer on record (no answer, the bridge's own
+// timeout, a worker killed or Redis away before the answer was written), C1 may have taken it, and that stays known.
+const BEGIN_CALLBACK_ATTEMPT = new LuaScript(`
+local record = KEYS[1]
+if redis.call('HGET', record, 'callbackPending') == '1' then redis.call('HSET', record, 'callbackUnknown', '1') end
+redis.call('HSET', record, 'callbackPending', '1')
+return redis.call('HGET', record, 'callbackUnknown') == '1' and 1 or 0
+`);
+
+const REOPEN_CALLBACK = new LuaScript(`
+local record, history, at = KEYS[1], KEYS[2], ARGV[1]
+if redis.call('HGET', record, 'state') ~= 'callback_failed' or redis.call('HGET', record, 'callbackRetryable') ~= '1' then return 0 end
+redis.call('HSET', record, 'state', 'outcome_decided', 'callbackRetryable', '0', 'updatedAt', at)
+redis.call('RPUSH', history, cjson.encode({at = at, event = 'callback_replayed'}))
+return 1
+`);
+
 /** Correlation records: what the bridge knows about each provisioning step, keyed by task id + step id. */
 export class CorrelationStore {
   private readonly redis: RedisClient;
@@ -155,18 +172,47 @@ export class CorrelationStore {
     await this.finish(taskId, stepId, 'reported', detail, at);
   }
 
-  async markCallbackFailed(taskId: string, stepId: string, detail: string, at: string): Promise<void> {
-    await this.finish(taskId, stepId, 'callback_failed', detail, at);
+  /**
+   * `retryable`: the callback failed for a transient cause (no answer, 5xx) after every attempt, so
+   * `replay-failed --queue send-callback` may send it again (`reopenCallback`); otherwise C1 or the bridge refused it
+   * for good (a 4xx answer, a foreign origin) and sending it again cannot help.
+   */
+  async markCallbackFailed(taskId: string, stepId: string, detail: string, at: string, options: { retryable?: boolean } = {}): Promise<void> {
+    await this.finish(taskId, stepId, 'callback_failed', detail, at, { callbackRetryable: options.retryable === true ? '1' : '0' });
+  }
+
+  /**
+   * Makes a callback that failed for a transient cause due again (state back to `outcome_decided`), for a replay.
+   * @returns false when the step's callback is not of that kind (reported, refused for good, or not failed at all).
+   */
+  async reopenCallback(taskId: string, stepId: string, at: string): Promise<boolean> {
+    const reopened = await REOPEN_CALLBACK.run(this.redis, [this.keys.record(taskId, stepId), this.keys.history(taskId, stepId)], [at]);
+    return reopened === 1;
+  }
+
+  /**
+   * Notes that a callback attempt is about to be sent, and answers whether an earlier attempt's result is unknown
+   * (it may have landed at C1). The note stays until `markCallbackAnswered`, so an attempt that ends without an
+   * answer on record, however it ends, counts as unknown to the next one.
+   */
+  async beginCallbackAttempt(taskId: string, stepId: string): Promise<{ earlierUnknown: boolean }> {
+    const unknown = await BEGIN_CALLBACK_ATTEMPT.run(this.redis, [this.keys.record(taskId, stepId)], []);
+    return { earlierUnknown: unknown === 1 };
+  }
+
+  /** The attempt got an answer that says it did not land (e.g. 503): it leaves nothing unknown behind. */
+  async markCallbackAnswered(taskId: string, stepId: string): Promise<void> {
+    await this.redis.hdel(this.keys.record(taskId, stepId), 'callbackPending');
   }
 
   async addHistory(taskId: string, stepId: string, event: string, detail: string, at: string): Promise<void> {
     await this.redis.rpush(this.keys.history(taskId, stepId), JSON.stringify({ at, event, detail }));
   }
 
-  private async finish(taskId: string, stepId: string, state: RecordState, detail: string, at: string): Promise<void> {
+  private async finish(taskId: string, stepId: string, state: RecordState, detail: string, at: string, extra: Record<string, string> = {}): Promise<void> {
     await this.redis
       .multi()
-      .hset(this.keys.record(taskId, stepId), { state, updatedAt: at, callbackResult: detail })
+      .hset(this.keys.record(taskId, stepId), { state, updatedAt: at, callbackResult: detail, ...extra })
       .rpush(this.keys.history(taskId, stepId), JSON.stringify({ at, event: state, detail }))
       .srem(this.keys.open(), encodeStep(taskId, stepId))
       .exec();

@@ -1,5 +1,5 @@
 import type { ChosenRoute } from '../domain/routing.ts';
-import type { ProvisioningRequest } from '../domain/provisioning-request.ts';
+import type { TicketRequest } from '../domain/provisioning-request.ts';
 
 export type SystemName = 'jira' | 'servicenow';
 
@@ -28,7 +28,7 @@ export interface TicketStatus {
 }
 
 export interface CreateTicketInput {
-  request: ProvisioningRequest;
+  request: TicketRequest;
   route: ChosenRoute;
 }
 

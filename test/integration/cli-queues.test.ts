@@ -31,7 +31,7 @@ describe('CLI: status, list-failed, replay-failed', () => {
         jira: { baseUrl: jira.url, email: 'bridge@acme.example', apiToken: 'jira-api-token' },
         defaultRoute: { jira: { project: 'OPS' } },
         reconcile: { intervalSeconds: 0 },
-        jobs: { attempts: 3, backoffMs: 20 },
+        jobs: { attempts: 3, backoffMs: 20, onCreateFailure: 'hold' },
       },
     });
     const path = writeConfig(

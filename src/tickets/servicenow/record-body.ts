@@ -3,7 +3,7 @@
  * that `preview` shows exactly what a create would send.
  */
 import type { BridgeConfig } from '../../config/schema.ts';
-import type { ProvisioningRequest } from '../../domain/provisioning-request.ts';
+import type { TicketRequest } from '../../domain/provisioning-request.ts';
 import type { ScopeOptions } from '../../domain/template-scope.ts';
 import { DEFAULT_DESCRIPTION, DEFAULT_SUMMARY, renderTemplate } from '../../domain/templates.ts';
 import { oneLine, SERVICENOW_SHORT_DESCRIPTION_MAX } from '../../domain/text-limits.ts';
@@ -16,7 +16,7 @@ export function serviceNowCorrelationId(taskId: string, stepId: string): string 
 }
 
 /** The record's fields: the route's own (rendered), then short description, description and the correlation. */
-export function serviceNowRecordBody(target: ServiceNowTarget, request: ProvisioningRequest, options: ScopeOptions): Record<string, string> {
+export function serviceNowRecordBody(target: ServiceNowTarget, request: TicketRequest, options: ScopeOptions): Record<string, string> {
   const fields = Object.fromEntries(Object.entries(target.fields).map(([name, source]) => [name, renderTemplate(source, request, options)]));
   return {
     ...fields,

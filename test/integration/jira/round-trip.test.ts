@@ -99,9 +99,13 @@ describe('Jira round trip', () => {
     expect(sent.complete.comment).toContain('status "Done", resolution "Done"');
     await waitFor('the ticket comment', () => jira.issues.get('OPS-1')?.comments[0]);
     expect(adfToText(jira.issues.get('OPS-1')?.comments[0]?.body)).toBe('The bridge reported this task to ConductorOne as complete.');
-    const record = await b.deps.correlationStore.get('2pQdTask0001', '2pQdStepProv');
-    expect(record?.state).toBe('reported');
-    expect(record?.history.map((h) => h.event)).toEqual(['received', 'ticket_created', 'outcome_decided', 'reported', 'ticket_commented']);
+    // The history line follows Jira's answer to the comment: wait for it rather than race it.
+    const record = await waitFor('the comment in the history', async () => {
+      const found = await b.deps.correlationStore.get('2pQdTask0001', '2pQdStepProv');
+      return found?.history.at(-1)?.event === 'ticket_commented' ? found : undefined;
+    });
+    expect(record.state).toBe('reported');
+    expect(record.history.map((h) => h.event)).toEqual(['received', 'ticket_created', 'outcome_decided', 'reported', 'ticket_commented']);
     expect(okCallbacks()).toBe(1);
     expect(jira.issues.size).toBe(1);
   });
