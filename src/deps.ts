@@ -165,10 +165,8 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
         : {
             jira: {
               secrets: config.jira.webhookSecret ?? [],
-              erroredResolutions: config.jira.erroredResolutions,
               store: correlationStore,
               queues,
-              now,
               bodyLimitBytes: config.server.bodyLimitBytes,
             },
           }),
@@ -177,10 +175,8 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
         : {
             servicenow: {
               secrets: config.servicenow.webhookSecret ?? [],
-              states: config.servicenow.states,
               store: correlationStore,
               queues,
-              now,
               bodyLimitBytes: config.server.bodyLimitBytes,
             },
           }),
