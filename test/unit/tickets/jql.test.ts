@@ -30,7 +30,7 @@ function readLiteral(text: string): { value: string; rest: string } {
 describe('JQL string literals', () => {
   it('hold exactly the value, whatever quotes, backslashes or JQL words it contains', () => {
     const seed = Date.now();
-    console.log(`jql literal property seed: ${seed.toString()}`);
+    console.error(`jql literal property seed: ${seed.toString()}`);
     const hostile = fc.oneof(fc.string(), fc.stringMatching(/^[a-z"\\ =ORANDorder()\n\r]{0,30}$/));
     fc.assert(
       fc.property(hostile, (value) => {
