@@ -161,6 +161,23 @@ describe('Jira events are hints; Jira is the truth', () => {
     expect(Object.keys(await callbackBody())).toEqual(['version', 'complete']);
   });
 
+  it('the route answers without reading Jira; a check that Jira answers 500 is retried and then decides', async () => {
+    const b = await withOpenIssue();
+    const issue = jira.issues.get('OPS-1');
+    if (issue === undefined) throw new Error('no issue');
+    const done = jira.transition('OPS-1', 'Done', 'done', 'Done');
+    jira.inject([{ status: 500 }, { status: 503 }], { method: 'GET', pathPrefix: `/rest/api/3/issue/${issue.id}` });
+    const readsBefore = issueReads(issue.id);
+    // With the checks paused, what the route alone does is seen: it answers, and Jira was not called.
+    await b.deps.queues.checkTicket.pause();
+    expect(await post(b, done)).toEqual({ status: 'accepted' });
+    expect(issueReads(issue.id)).toBe(readsBefore);
+    expect(await b.deps.queues.checkTicket.getWaitingCount()).toBe(1);
+    await b.deps.queues.checkTicket.resume();
+    expect(Object.keys(await callbackBody())).toEqual(['version', 'complete']);
+    expect(issueReads(issue.id)).toBe(readsBefore + 3);
+  });
+
   it('events about issues the bridge did not open are ignored without reading Jira', async () => {
     const b = await withOpenIssue();
     const before = jira.requests.length;
