@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../../src/jobs/reconcile.ts';
 import { redisKeys } from '../../../src/store/redis-keys.ts';
 import { adfToText } from '../../../src/tickets/jira/adf.ts';
-import { startFakeConductorOne, type FakeConductorOne } from '../../fakes/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../../fakes/jira.ts';
+import { startFakeJira } from '../../fakes/jira.ts';
 import { loadFixture } from '../../fixtures/load-fixture.ts';
+import { useFakePeers } from '../../helpers/fake-peers.ts';
 import { checksSettled } from '../../helpers/ticket-checks.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
@@ -15,42 +15,25 @@ const TOKEN = 'jira-automation-token';
 const TASK = '2pQdTask0001';
 const STEP = '2pQdStepProv';
 
-let c1: FakeConductorOne;
-let jira: FakeJira;
-let bridge: TestBridge | undefined;
-
-beforeAll(async () => {
-  c1 = await startFakeConductorOne();
-  jira = await startFakeJira();
-});
-afterAll(async () => {
-  await c1.close();
-  await jira.close();
-});
-afterEach(async () => {
-  await bridge?.close();
-  bridge = undefined;
-  jira.reset();
-  c1.callbacks.length = 0;
-});
+const peers = useFakePeers(() => startFakeJira());
 
 /** A bridge with one open Jira issue (OPS-1) for the grant fixture's step. */
 async function withOpenIssue(): Promise<TestBridge> {
   const b = await startTestBridge({
-    c1,
+    c1: peers.c1,
     overrides: { jiraSchemaMismatch: 'throw' },
     config: {
-      conductorone: { tenant: c1.tenant, jwksUrl: c1.jwksUrl, callbackOrigins: [c1.url] },
-      jira: { baseUrl: jira.url, email: 'bridge@acme.example', apiToken: 'jira-api-token', webhookSecret: TOKEN, indexLagSeconds: 0 },
+      conductorone: { tenant: peers.c1.tenant, jwksUrl: peers.c1.jwksUrl, callbackOrigins: [peers.c1.url] },
+      jira: { baseUrl: peers.desk.url, email: 'bridge@acme.example', apiToken: 'jira-api-token', webhookSecret: TOKEN, indexLagSeconds: 0 },
       defaultRoute: { jira: { project: 'OPS' } },
       jobs: { attempts: 3, backoffMs: 20 },
       reconcile: { intervalSeconds: 0 },
     },
   });
-  bridge = b;
+  peers.bridge = b;
   await b.deps.startWorkers();
   const grant = loadFixture('provision-grant');
-  grant.callbackUrl = c1.callbackUrl(`desk-${randomUUID()}`);
+  grant.callbackUrl = peers.c1.callbackUrl(`desk-${randomUUID()}`);
   expect((await b.deliver(grant)).statusCode).toBe(202);
   await waitFor('the issue on record', async () => (await b.deps.correlationStore.get(TASK, STEP))?.state === 'ticket_created');
   return b;
@@ -69,33 +52,33 @@ const claimDone = (id: string, key: string, webhookEvent = 'jira:issue_updated')
 });
 
 const state = async (b: TestBridge) => (await b.deps.correlationStore.get(TASK, STEP))?.state;
-const callbackBody = async () => JSON.parse((await waitFor('the callback', () => c1.callbacks[0])).body) as Record<string, { comment: string } | undefined>;
-const issueReads = (id: string) => jira.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/rest/api/3/issue/${id}?`)).length;
+const callbackBody = async () => JSON.parse((await waitFor('the callback', () => peers.c1.callbacks[0])).body) as Record<string, { comment: string } | undefined>;
+const issueReads = (id: string) => peers.desk.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/rest/api/3/issue/${id}?`)).length;
 
 describe('Jira events are hints; Jira is the truth', () => {
   it('a forged body claiming Done (or deleted) for an issue still open in Jira sends no callback', async () => {
     const b = await withOpenIssue();
-    const issue = jira.issues.get('OPS-1');
+    const issue = peers.desk.issues.get('OPS-1');
     if (issue === undefined) throw new Error('no issue');
     expect(await post(b, claimDone(issue.id, issue.key))).toEqual({ status: 'accepted' });
     expect(await post(b, claimDone(issue.id, issue.key, 'jira:issue_deleted'))).toEqual({ status: 'accepted' });
     await checksSettled(b);
     expect(issueReads(issue.id)).toBe(2);
     expect(await state(b)).toBe('ticket_created');
-    expect(c1.callbacks).toEqual([]);
+    expect(peers.c1.callbacks).toEqual([]);
     expect(await b.deps.correlationStore.openSteps()).toEqual([{ taskId: TASK, stepId: STEP }]);
   });
 
   it('a stale or out-of-order event is decided by what Jira says when it is read', async () => {
     const b = await withOpenIssue();
-    const doneEvent = jira.transition('OPS-1', 'Done', 'done', 'Done');
-    const reopenedEvent = jira.transition('OPS-1', 'To Do', 'new');
+    const doneEvent = peers.desk.transition('OPS-1', 'Done', 'done', 'Done');
+    const reopenedEvent = peers.desk.transition('OPS-1', 'To Do', 'new');
     // The Done event arrives after the issue was reopened: Jira says open, nothing is reported.
     expect(await post(b, doneEvent)).toEqual({ status: 'accepted' });
     await checksSettled(b);
-    expect(c1.callbacks).toEqual([]);
+    expect(peers.c1.callbacks).toEqual([]);
     // The issue is done again, and the event that arrives is the stale "To Do" one: Jira says Done.
-    jira.transition('OPS-1', 'Done', 'done', "Won't Do");
+    peers.desk.transition('OPS-1', 'Done', 'done', "Won't Do");
     expect(await post(b, reopenedEvent)).toEqual({ status: 'accepted' });
     const sent = await callbackBody();
     expect(Object.keys(sent)).toEqual(['version', 'errored']);
@@ -104,14 +87,14 @@ describe('Jira events are hints; Jira is the truth', () => {
 
   it('an issue moved to another project (new key, same id) is matched by id and completes its task', async () => {
     const b = await withOpenIssue();
-    const moved = jira.move('OPS-1', 'ACC');
-    const issue = [...jira.issues.values()][0];
+    const moved = peers.desk.move('OPS-1', 'ACC');
+    const issue = [...peers.desk.issues.values()][0];
     if (issue === undefined) throw new Error('no issue');
     expect(issue.key).not.toBe('OPS-1');
     expect(await post(b, moved)).toEqual({ status: 'accepted' });
     await checksSettled(b);
-    expect(c1.callbacks).toEqual([]);
-    expect(await post(b, jira.transition(issue.key, 'Done', 'done', 'Done'))).toEqual({ status: 'accepted' });
+    expect(peers.c1.callbacks).toEqual([]);
+    expect(await post(b, peers.desk.transition(issue.key, 'Done', 'done', 'Done'))).toEqual({ status: 'accepted' });
     expect(Object.keys(await callbackBody())).toEqual(['version', 'complete']);
     await waitFor('the comment on the moved issue', () => issue.comments[0]);
     expect(adfToText(issue.comments[0]?.body)).toBe('The bridge reported this task to ConductorOne as complete.');
@@ -119,7 +102,7 @@ describe('Jira events are hints; Jira is the truth', () => {
 
   it('a deleted issue (jira:issue_deleted) is reported errored once, saying so, and leaves the open tickets', async () => {
     const b = await withOpenIssue();
-    const deleted = jira.remove('OPS-1');
+    const deleted = peers.desk.remove('OPS-1');
     expect(await post(b, deleted)).toEqual({ status: 'accepted' });
     const sent = await callbackBody();
     expect(sent['errored']?.comment).toMatch(/^Jira issue OPS-1 \(.*\/browse\/OPS-1\) was deleted before it was resolved/);
@@ -127,25 +110,25 @@ describe('Jira events are hints; Jira is the truth', () => {
     expect(await b.deps.correlationStore.openSteps()).toEqual([]);
     expect(await post(b, deleted)).toEqual({ status: 'already_reported', outcome: 'errored' });
     expect(await reconcile(b.deps.jobs)).toEqual({ checked: 0, reported: 0, errors: 0 });
-    expect(c1.callbacks).toHaveLength(1);
+    expect(peers.c1.callbacks).toHaveLength(1);
   });
 
   it('an issue deleted without an event: reconciliation reads 404, reports errored once, and stops warning', async () => {
     const b = await withOpenIssue();
-    jira.remove('OPS-1');
+    peers.desk.remove('OPS-1');
     expect(await reconcile(b.deps.jobs)).toEqual({ checked: 1, reported: 1, errors: 0 });
     expect((await callbackBody())['errored']?.comment).toContain('was deleted');
     expect(b.logs.find((line) => line['msg'] === 'the ticket was deleted in the desk: reported errored')).toMatchObject({ taskId: TASK, ticket: 'OPS-1' });
     for (let run = 0; run < 3; run += 1) expect(await reconcile(b.deps.jobs)).toEqual({ checked: 0, reported: 0, errors: 0 });
     expect(b.logs.find((line) => line['msg'] === 'reconciliation could not read the ticket')).toBeUndefined();
     await waitFor('the record to be reported', async () => (await state(b)) === 'reported');
-    expect(c1.callbacks).toHaveLength(1);
+    expect(peers.c1.callbacks).toHaveLength(1);
   });
 
   it('a record indexed by issue key (earlier versions) still matches, and reconciliation indexes it by id', async () => {
     const b = await withOpenIssue();
     const keys = redisKeys(b.prefix);
-    const issue = jira.issues.get('OPS-1');
+    const issue = peers.desk.issues.get('OPS-1');
     if (issue === undefined) throw new Error('no issue');
     // What an earlier version wrote: the key index only.
     const step = await b.redis.get(keys.ticketById('jira', issue.id));
@@ -155,18 +138,18 @@ describe('Jira events are hints; Jira is the truth', () => {
     await checksSettled(b);
     expect(await reconcile(b.deps.jobs)).toEqual({ checked: 1, reported: 0, errors: 0 });
     expect(await b.redis.get(keys.ticketById('jira', issue.id))).toBe(step);
-    const moved = jira.move('OPS-1', 'ACC');
-    jira.transition(issue.key, 'Done', 'done', 'Done');
+    const moved = peers.desk.move('OPS-1', 'ACC');
+    peers.desk.transition(issue.key, 'Done', 'done', 'Done');
     expect(await post(b, moved)).toEqual({ status: 'accepted' });
     expect(Object.keys(await callbackBody())).toEqual(['version', 'complete']);
   });
 
   it('the route answers without reading Jira; a check that Jira answers 500 is retried and then decides', async () => {
     const b = await withOpenIssue();
-    const issue = jira.issues.get('OPS-1');
+    const issue = peers.desk.issues.get('OPS-1');
     if (issue === undefined) throw new Error('no issue');
-    const done = jira.transition('OPS-1', 'Done', 'done', 'Done');
-    jira.inject([{ status: 500 }, { status: 503 }], { method: 'GET', pathPrefix: `/rest/api/3/issue/${issue.id}` });
+    const done = peers.desk.transition('OPS-1', 'Done', 'done', 'Done');
+    peers.desk.inject([{ status: 500 }, { status: 503 }], { method: 'GET', pathPrefix: `/rest/api/3/issue/${issue.id}` });
     const readsBefore = issueReads(issue.id);
     // With the checks paused, what the route alone does is seen: it answers, and Jira was not called.
     await b.deps.queues.checkTicket.pause();
@@ -180,10 +163,10 @@ describe('Jira events are hints; Jira is the truth', () => {
 
   it('events about issues the bridge did not open are ignored without reading Jira', async () => {
     const b = await withOpenIssue();
-    const before = jira.requests.length;
+    const before = peers.desk.requests.length;
     expect(await post(b, claimDone('99999', 'HR-9'))).toEqual({ status: 'ignored', reason: 'not a bridge ticket' });
     expect(await post(b, { webhookEvent: 'jira:issue_updated', issue: {} })).toEqual({ status: 'ignored', reason: 'not an issue event' });
     await checksSettled(b);
-    expect(jira.requests.length).toBe(before);
+    expect(peers.desk.requests.length).toBe(before);
   });
 });

@@ -1,9 +1,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../../src/jobs/reconcile.ts';
-import { startFakeConductorOne, type FakeConductorOne } from '../../fakes/conductorone.ts';
-import { startFakeServiceNow, type FakeServiceNow, type SnRecord } from '../../fakes/servicenow.ts';
+import { startFakeServiceNow, type SnRecord } from '../../fakes/servicenow.ts';
 import { loadFixture } from '../../fixtures/load-fixture.ts';
+import { useFakePeers } from '../../helpers/fake-peers.ts';
 import { checksSettled } from '../../helpers/ticket-checks.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
@@ -14,44 +14,27 @@ const SECRET = 'sn-desk-secret';
 const TASK = '2pQdTask0002';
 const STEP = '2pQdStepProv2';
 
-let c1: FakeConductorOne;
-let sn: FakeServiceNow;
-let bridge: TestBridge | undefined;
-
-beforeAll(async () => {
-  c1 = await startFakeConductorOne();
-  sn = await startFakeServiceNow();
-});
-afterAll(async () => {
-  await c1.close();
-  await sn.close();
-});
-afterEach(async () => {
-  await bridge?.close();
-  bridge = undefined;
-  sn.reset();
-  c1.callbacks.length = 0;
-});
+const peers = useFakePeers(() => startFakeServiceNow());
 
 /** A bridge with one open sc_task record for the revoke fixture's step. */
 async function withOpenRecord(): Promise<{ b: TestBridge; record: SnRecord }> {
   const b = await startTestBridge({
-    c1,
+    c1: peers.c1,
     config: {
-      conductorone: { tenant: c1.tenant, jwksUrl: c1.jwksUrl, callbackOrigins: [c1.url] },
-      servicenow: { instanceUrl: sn.url, username: 'bridge', password: 'sn-password', webhookSecret: SECRET },
+      conductorone: { tenant: peers.c1.tenant, jwksUrl: peers.c1.jwksUrl, callbackOrigins: [peers.c1.url] },
+      servicenow: { instanceUrl: peers.desk.url, username: 'bridge', password: 'sn-password', webhookSecret: SECRET },
       defaultRoute: { servicenow: { table: 'sc_task' } },
       jobs: { attempts: 3, backoffMs: 20 },
       reconcile: { intervalSeconds: 0 },
     },
   });
-  bridge = b;
+  peers.bridge = b;
   await b.deps.startWorkers();
   const revoke = loadFixture('provision-revoke');
-  revoke.callbackUrl = c1.callbackUrl(`sn-desk-${randomUUID()}`);
+  revoke.callbackUrl = peers.c1.callbackUrl(`sn-desk-${randomUUID()}`);
   expect((await b.deliver(revoke)).statusCode).toBe(202);
   await waitFor('the record on file', async () => (await b.deps.correlationStore.get(TASK, STEP))?.state === 'ticket_created');
-  const record = sn.find('sc_task', () => true);
+  const record = peers.desk.find('sc_task', () => true);
   if (record === undefined) throw new Error('no record');
   return { b, record };
 }
@@ -67,57 +50,57 @@ async function post(b: TestBridge, event: object) {
 
 const eventFor = (record: SnRecord, table: string, state: string) => ({ table, sys_id: record.sys_id, number: record.number, state, correlation_id: record.correlation_id, close_notes: '' });
 const state = async (b: TestBridge) => (await b.deps.correlationStore.get(TASK, STEP))?.state;
-const outcomeSent = async () => Object.keys(JSON.parse((await waitFor('the callback', () => c1.callbacks[0])).body) as Record<string, unknown>);
+const outcomeSent = async () => Object.keys(JSON.parse((await waitFor('the callback', () => peers.c1.callbacks[0])).body) as Record<string, unknown>);
 
 describe('ServiceNow events are hints; ServiceNow is the truth', () => {
   it('a forged body claiming Closed Complete for a record still open sends no callback', async () => {
     const { b, record } = await withOpenRecord();
     expect(await post(b, eventFor(record, 'sc_task', '3'))).toEqual({ status: 'accepted' });
     await checksSettled(b);
-    expect(sn.requests.some((r) => r.method === 'GET' && r.path.startsWith(`/api/now/table/sc_task/${record.sys_id}?`))).toBe(true);
+    expect(peers.desk.requests.some((r) => r.method === 'GET' && r.path.startsWith(`/api/now/table/sc_task/${record.sys_id}?`))).toBe(true);
     expect(await state(b)).toBe('ticket_created');
-    expect(c1.callbacks).toEqual([]);
+    expect(peers.c1.callbacks).toEqual([]);
   });
 
   it('a copied record carrying the same correlation_id cannot complete the task; the one the bridge created does', async () => {
     const { b, record } = await withOpenRecord();
-    const copy = sn.copy('sc_task', record.sys_id);
+    const copy = peers.desk.copy('sc_task', record.sys_id);
     expect(copy.correlation_id).toBe(record.correlation_id);
-    expect(await post(b, sn.setState('sc_task', copy.sys_id, 3))).toEqual({ status: 'accepted' });
+    expect(await post(b, peers.desk.setState('sc_task', copy.sys_id, 3))).toEqual({ status: 'accepted' });
     await checksSettled(b);
-    expect(c1.callbacks).toEqual([]);
-    expect(sn.requests.some((r) => r.path.includes(copy.sys_id))).toBe(false);
-    expect(await post(b, sn.setState('sc_task', record.sys_id, 4))).toEqual({ status: 'accepted' });
+    expect(peers.c1.callbacks).toEqual([]);
+    expect(peers.desk.requests.some((r) => r.path.includes(copy.sys_id))).toBe(false);
+    expect(await post(b, peers.desk.setState('sc_task', record.sys_id, 4))).toEqual({ status: 'accepted' });
     expect(await outcomeSent()).toEqual(['version', 'errored']);
   });
 
   it("the record's own table decides, not the table the event names", async () => {
     const { b, record } = await withOpenRecord();
     // 6 is Resolved for incident; the record is an sc_task in state 2 (Work in Progress): not final.
-    sn.setState('sc_task', record.sys_id, 2);
+    peers.desk.setState('sc_task', record.sys_id, 2);
     expect(await post(b, eventFor(record, 'incident', '6'))).toEqual({ status: 'accepted' });
     await checksSettled(b);
-    expect(c1.callbacks).toEqual([]);
+    expect(peers.c1.callbacks).toEqual([]);
     // 3 is On Hold for incident, Closed Complete for sc_task: complete.
-    sn.setState('sc_task', record.sys_id, 3);
+    peers.desk.setState('sc_task', record.sys_id, 3);
     expect(await post(b, eventFor(record, 'incident', '3'))).toEqual({ status: 'accepted' });
     expect(await outcomeSent()).toEqual(['version', 'complete']);
   });
 
   it('a record gone is reported errored once, saying it was deleted, and leaves the open tickets', async () => {
     const { b, record } = await withOpenRecord();
-    sn.remove('sc_task', record.sys_id);
+    peers.desk.remove('sc_task', record.sys_id);
     expect(await post(b, eventFor(record, 'sc_task', '1'))).toEqual({ status: 'accepted' });
-    const callback = await waitFor('the callback', () => c1.callbacks[0]);
+    const callback = await waitFor('the callback', () => peers.c1.callbacks[0]);
     expect((JSON.parse(callback.body) as { errored: { comment: string } }).errored.comment).toMatch(/^ServiceNow record SCTASK0010001 \(.*\) was deleted before it was resolved/);
     await waitFor('the record to be reported', async () => (await state(b)) === 'reported');
     expect(await reconcile(b.deps.jobs)).toEqual({ checked: 0, reported: 0, errors: 0 });
-    expect(c1.callbacks).toHaveLength(1);
+    expect(peers.c1.callbacks).toHaveLength(1);
   });
 
   it('a record deleted without an event is found by reconciliation once, then never read again', async () => {
     const { b, record } = await withOpenRecord();
-    sn.remove('sc_task', record.sys_id);
+    peers.desk.remove('sc_task', record.sys_id);
     expect(await reconcile(b.deps.jobs)).toEqual({ checked: 1, reported: 1, errors: 0 });
     expect(await reconcile(b.deps.jobs)).toEqual({ checked: 0, reported: 0, errors: 0 });
     expect(await outcomeSent()).toEqual(['version', 'errored']);
