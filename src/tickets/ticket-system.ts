@@ -27,6 +27,8 @@ export interface TicketStatus {
   resolution?: string;
   /** The desk answered that the ticket does not exist (deleted): final, reported errored. */
   deleted?: true;
+  /** The ticket's key and link now, when they changed since it was created (a Jira issue moved to another project). */
+  renamed?: { key: string; url: string };
 }
 
 export interface CreateTicketInput {

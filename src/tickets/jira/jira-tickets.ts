@@ -124,10 +124,11 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
         // By id: an issue moved to another project gets a new key and keeps its id.
         const issue = await (await jiraClient()).issues.getIssue({ issueIdOrKey: ticket.id, fields: ['status', 'resolution'] });
         const fields = issue.fields as { status?: { name?: string; statusCategory?: { key?: string } }; resolution?: { name?: string } | null } | undefined;
-        return jiraOutcome(
+        const status = jiraOutcome(
           { status: fields?.status?.name ?? '', statusCategory: fields?.status?.statusCategory?.key ?? '', resolution: fields?.resolution?.name },
           config.erroredResolutions,
         );
+        return issue.key === undefined || issue.key === ticket.key ? status : { ...status, renamed: { key: issue.key, url: browseUrl(issue.key) } };
       } catch (error) {
         if (isIssueMissing(error)) return { final: true, outcome: 'errored', status: 'deleted', deleted: true };
         throw classifyJiraError(error, `get issue ${ticket.key}`);

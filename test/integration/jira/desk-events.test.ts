@@ -95,7 +95,9 @@ describe('Jira events are hints; Jira is the truth', () => {
     await checksSettled(b);
     expect(peers.c1.callbacks).toEqual([]);
     expect(await post(b, peers.desk.transition(issue.key, 'Done', 'done', 'Done'))).toEqual({ status: 'accepted' });
-    expect(Object.keys(await callbackBody())).toEqual(['version', 'complete']);
+    const sent = await callbackBody();
+    expect(Object.keys(sent)).toEqual(['version', 'complete']);
+    expect(sent['complete']?.comment).toMatch(new RegExp(`^Jira issue ${issue.key} \\(.*/browse/${issue.key}\\) was resolved`));
     await waitFor('the comment on the moved issue', () => issue.comments[0]);
     expect(adfToText(issue.comments[0]?.body)).toBe('The bridge reported this task to ConductorOne as complete.');
   });
