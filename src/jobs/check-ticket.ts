@@ -24,7 +24,9 @@ export async function checkTicket(deps: JobDeps, step: { taskId: string; stepId:
   if (record.fields['outcome'] !== undefined) return { result: 'already_decided' };
   const status = await system.getStatus(ticket);
   if (!status.final || status.outcome === undefined) return { result: 'open', ticket, status };
-  const decided = await reportOutcome(deps, step, status.outcome, outcomeComment(ticket, status, status.outcome));
+  // A moved Jira issue is named by its key now, not the one it had when it was created.
+  const named = status.renamed === undefined ? ticket : { ...ticket, ...status.renamed };
+  const decided = await reportOutcome(deps, step, status.outcome, outcomeComment(named, status, status.outcome));
   if (decided) {
     const log = { ...step, ticket: ticket.key, outcome: status.outcome };
     if (status.deleted === true) deps.logger.warn(log, 'the ticket was deleted in the desk: reported errored');
