@@ -101,7 +101,11 @@ describe('Jira round trip', () => {
     expect(sent.complete.comment).toContain('status "Done", resolution "Done"');
     await waitFor('the ticket comment', () => jira.issues.get('OPS-1')?.comments[0]);
     expect(adfToText(jira.issues.get('OPS-1')?.comments[0]?.body)).toBe('The bridge reported this task to ConductorOne as complete.');
-    const record = await b.deps.correlationStore.get('2pQdTask0001', '2pQdStepProv');
+    // The history line follows Jira's answer to the comment.
+    const record = await waitFor('the comment in the history', async () => {
+      const r = await b.deps.correlationStore.get('2pQdTask0001', '2pQdStepProv');
+      return r?.history.some((h) => h.event === 'ticket_commented') === true ? r : undefined;
+    });
     expect(record?.state).toBe('reported');
     expect(record?.history.map((h) => h.event)).toEqual(['received', 'ticket_created', 'outcome_decided', 'reported', 'ticket_commented']);
     expect(okCallbacks()).toBe(1);
