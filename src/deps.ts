@@ -176,10 +176,8 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
         : {
             jira: {
               secrets: config.jira.webhookSecret ?? [],
-              erroredResolutions: config.jira.erroredResolutions,
               store: correlationStore,
               queues,
-              now,
               bodyLimitBytes: config.server.bodyLimitBytes,
             },
           }),
@@ -188,10 +186,8 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
         : {
             servicenow: {
               secrets: config.servicenow.webhookSecret ?? [],
-              states: config.servicenow.states,
               store: correlationStore,
               queues,
-              now,
               bodyLimitBytes: config.server.bodyLimitBytes,
             },
           }),

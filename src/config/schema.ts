@@ -106,6 +106,12 @@ const jira = z
     token: nonEmpty.optional(),
     webhookSecret: secretList.optional(),
     erroredResolutions: z.array(nonEmpty).default(["Won't Do", 'Declined', 'Rejected', 'Duplicate']),
+    /**
+     * How long Jira's JQL search may take to see a new issue (it is eventually consistent: "from a few seconds to
+     * minutes", Atlassian's "Search and reconcile"). A create retried after a create call waits this long after that
+     * call before it searches for the issue, so a crash between the create and the record write opens no duplicate.
+     */
+    indexLagSeconds: integer(0, 3600).default(60),
   })
   .superRefine((value, ctx) => {
     const cloud = value.email !== undefined || value.apiToken !== undefined;

@@ -19,15 +19,15 @@ export type CreateJobResult = CreateTicketResult | { reportedErrored: string } |
  * Reporting happens inside the attempt, before BullMQ records the job as failed or done: a worker killed in between
  * leaves the job to the stalled-job check, and its next run finds the outcome decided and opens nothing.
  */
-export function reportingCreateFailures(deps: JobDeps, create: (job: Job<CreateTicketJob>) => Promise<CreateTicketResult>) {
-  return async (job: Job<CreateTicketJob>): Promise<CreateJobResult> => {
+export function reportingCreateFailures(deps: JobDeps, create: (job: Job<CreateTicketJob>, token?: string) => Promise<CreateTicketResult>) {
+  return async (job: Job<CreateTicketJob>, token?: string): Promise<CreateJobResult> => {
     const { taskId, stepId } = job.data;
     const record = await deps.store.get(taskId, stepId);
     if (record?.fields['outcome'] !== undefined && ticketOf(record) === undefined) {
       return { skipped: `the outcome is already decided (${record.fields['outcome']}); no ticket is opened for it` };
     }
     try {
-      return await create(job);
+      return await create(job, token);
     } catch (error) {
       if (!isFinalAttempt(job, error)) throw error;
       const reason = error instanceof Error ? error.message : String(error);

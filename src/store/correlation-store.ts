@@ -10,6 +10,9 @@ import { decodeStep, encodeStep } from './step-id.ts';
  */
 export const RECORD_TTL_SECONDS = 45 * 24 * 60 * 60;
 
+/** The record field holding the in-flight marker of a create call (when the last call to the desk began). */
+export const CREATE_STARTED_FIELD = 'createStartedAt';
+
 /**
  * received → ticket_created → outcome_decided → reported | callback_failed. A step that no route accepts goes from
  * received straight to outcome_decided (errored).
@@ -134,12 +137,31 @@ export class CorrelationStore {
     return { outcome: reply[0], state: reply[1], answer: reply[2] };
   }
 
-  /** Records the ticket, indexes it by its key and marks the step open for reconciliation. */
+  /**
+   * The in-flight marker: set just before the desk is asked to create the step's ticket, so a later attempt knows a
+   * ticket may exist that the record does not name (the worker died, or the answer was lost, after the call).
+   */
+  async markCreateStarted(taskId: string, stepId: string, at: string): Promise<void> {
+    await this.redis.hset(this.keys.record(taskId, stepId), CREATE_STARTED_FIELD, at);
+  }
+
+  /** Clears the marker once the desk said for certain that it created nothing (a 4xx answer, 429 included). */
+  async clearCreateStarted(taskId: string, stepId: string): Promise<void> {
+    await this.redis.hdel(this.keys.record(taskId, stepId), CREATE_STARTED_FIELD);
+  }
+
+  /**
+   * Records the ticket, indexes it by its id (Jira's issue id survives a move to another project; ServiceNow's
+   * sys_id) and, for ServiceNow, by its number, and marks the step open for reconciliation. Jira keys change on a
+   * move, so a Jira ticket is no longer indexed by key; entries written by earlier versions still are, and are read.
+   */
   async markTicketCreated(taskId: string, stepId: string, ticket: TicketRef, at: string): Promise<void> {
     const record = this.keys.record(taskId, stepId);
     const history = this.keys.history(taskId, stepId);
-    await this.redis
-      .multi()
+    const step = encodeStep(taskId, stepId);
+    const write = this.redis.multi();
+    if (ticket.system !== 'jira') write.set(this.keys.ticket(ticket.system, ticket.key), step, 'EX', RECORD_TTL_SECONDS);
+    await write
       .hset(record, {
         state: 'ticket_created',
         updatedAt: at,
@@ -150,9 +172,17 @@ export class CorrelationStore {
         ticketContainer: ticket.container,
       })
       .rpush(history, JSON.stringify({ at, event: 'ticket_created', detail: `${ticket.system} ${ticket.key}` }))
-      .set(this.keys.ticket(ticket.system, ticket.key), encodeStep(taskId, stepId), 'EX', RECORD_TTL_SECONDS)
-      .sadd(this.keys.open(), encodeStep(taskId, stepId))
+      .set(this.keys.ticketById(ticket.system, ticket.id), step, 'EX', RECORD_TTL_SECONDS)
+      .sadd(this.keys.open(), step)
       .exec();
+  }
+
+  /**
+   * Indexes an existing ticket by its id, for records written before tickets were indexed by id (migration on read:
+   * reconciliation calls it for every open ticket). Keeps an index entry's own expiry when it has one.
+   */
+  async indexTicketId(taskId: string, stepId: string, ticket: TicketRef): Promise<void> {
+    await this.redis.set(this.keys.ticketById(ticket.system, ticket.id), encodeStep(taskId, stepId), 'EX', RECORD_TTL_SECONDS, 'NX');
   }
 
   /**
@@ -218,8 +248,15 @@ export class CorrelationStore {
       .exec();
   }
 
+  /** The step of a ticket named by its key or number (ServiceNow; Jira entries of earlier versions). */
   async findByTicket(system: string, key: string): Promise<{ taskId: string; stepId: string } | undefined> {
     const value = await this.redis.get(this.keys.ticket(system, key));
+    return value === null ? undefined : decodeStep(value);
+  }
+
+  /** The step of a ticket named by its id (Jira issue id, ServiceNow sys_id). */
+  async findByTicketId(system: string, id: string): Promise<{ taskId: string; stepId: string } | undefined> {
+    const value = await this.redis.get(this.keys.ticketById(system, id));
     return value === null ? undefined : decodeStep(value);
   }
 

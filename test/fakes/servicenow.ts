@@ -28,6 +28,10 @@ export interface FakeServiceNow {
   /** Sets a record's state (as an agent closing it would) and returns the business rule's event body. */
   setState(table: string, sysId: string, state: number, closeNotes?: string): Record<string, unknown>;
   find(table: string, predicate: (record: SnRecord) => boolean): SnRecord | undefined;
+  /** Adds a record as a person copying one would (a new sys_id and number, every other field as given). */
+  copy(table: string, sysId: string): SnRecord;
+  /** Deletes a record: reading it then answers 404 "No Record found". */
+  remove(table: string, sysId: string): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -155,6 +159,17 @@ export async function startFakeServiceNow(options: { username?: string; password
     },
     find(tableName, predicate) {
       return [...table(tableName).values()].find(predicate);
+    },
+    copy(tableName, sysId) {
+      const original = table(tableName).get(sysId);
+      if (original === undefined) throw new Error(`no ${tableName} ${sysId}`);
+      counter += 1;
+      const copy = { ...original, sys_id: randomBytes(16).toString('hex'), number: `${PREFIX[tableName] ?? 'REC'}${String(10000 + counter).padStart(7, '0')}` };
+      table(tableName).set(copy.sys_id, copy);
+      return copy;
+    },
+    remove(tableName, sysId) {
+      table(tableName).delete(sysId);
     },
     reset() {
       tables.clear();

@@ -93,7 +93,7 @@ describe('CLI: status, list-failed, replay-failed', () => {
     expect(unknown.err).toEqual(['no record of task nope']);
     const badQueue = captureIo();
     expect(await runCli(['list-failed', '--queue', 'tickets', '--config', path], {}, badQueue.io)).toBe(1);
-    expect(badQueue.err[0]).toBe('unknown queue "tickets"; queues: create-ticket, send-callback, reconcile');
+    expect(badQueue.err[0]).toBe('unknown queue "tickets"; queues: create-ticket, send-callback, reconcile, check-ticket');
     const usage = captureIo();
     expect(await runCli(['status', '--config', path], {}, usage.io)).toBe(2);
     expect(usage.err[0]).toBe('status: give exactly one task id');

@@ -115,6 +115,8 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
 
   return {
     name: 'servicenow',
+    // The Table API reads the table itself: a record is found by correlation_id as soon as it is created.
+    searchLagMs: 0,
 
     async create({ request, route }: CreateTicketInput) {
       const table = tableOf(route);
@@ -135,8 +137,17 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
     },
 
     async getStatus(ticket) {
+      // The record the bridge created, by its sys_id in its own table: a copy carrying the same correlation_id, or an
+      // event naming another table, changes nothing here.
       const query = new URLSearchParams({ sysparm_fields: 'sys_id,number,state' });
-      const result = (await call(`get ${ticket.key}`, 'GET', `${tablePath(ticket.container, ticket.id)}?${query.toString()}`)) as SnRecord | undefined;
+      let result: SnRecord | undefined;
+      try {
+        result = (await call(`get ${ticket.key}`, 'GET', `${tablePath(ticket.container, ticket.id)}?${query.toString()}`)) as SnRecord | undefined;
+      } catch (error) {
+        // "No Record found" (JSON 404 from the Table API): the record was deleted.
+        if (error instanceof TicketSystemError && error.status === 404) return { final: true, outcome: 'errored', status: 'deleted', deleted: true };
+        throw error;
+      }
       const code = Number.parseInt(result?.state ?? '', 10);
       const label = STATE_LABELS[ticket.container]?.[code];
       return serviceNowOutcome(result?.state, config.states[ticket.container as Table], label === undefined ? undefined : `${label} (${code.toString()})`);

@@ -5,6 +5,7 @@ import { reconcile } from '../../../src/jobs/reconcile.ts';
 import { startFakeConductorOne, type FakeConductorOne } from '../../fakes/conductorone.ts';
 import { startFakeServiceNow, type FakeServiceNow } from '../../fakes/servicenow.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
+import { checksSettled } from '../../helpers/ticket-checks.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 type Json = Record<string, unknown>;
@@ -97,7 +98,7 @@ describe('ServiceNow round trip', () => {
     const record = sn.find('sc_task', () => true);
     if (record === undefined) throw new Error('no record');
     const answer = await postEvent(b, sn.setState('sc_task', record.sys_id, state, 'done by hand'));
-    expect(answer.json()).toEqual({ status: 'accepted', outcome });
+    expect(answer.json()).toEqual({ status: 'accepted' });
     const callback = await waitFor('the callback', () => c1.callbacks[0]);
     expect(Object.keys(JSON.parse(callback.body) as Json)).toEqual(['version', outcome]);
     await waitFor('the work note', () => sn.workNotes.get(record.sys_id)?.[0]);
@@ -114,7 +115,9 @@ describe('ServiceNow round trip', () => {
     await ticketCreated(b);
     const record = sn.find('incident', () => true);
     if (record === undefined) throw new Error('no record');
-    expect((await postEvent(b, sn.setState('incident', record.sys_id, state))).json()).toEqual({ status: 'accepted', outcome });
+    expect((await postEvent(b, sn.setState('incident', record.sys_id, state))).json()).toEqual({ status: 'accepted' });
+    const callback = await waitFor('the callback', () => c1.callbacks[0]);
+    expect(Object.keys(JSON.parse(callback.body) as Json)).toEqual(['version', outcome]);
   });
 
   it('a state that is not final is ignored', async () => {
@@ -123,7 +126,10 @@ describe('ServiceNow round trip', () => {
     await ticketCreated(b);
     const record = sn.find('sc_task', () => true);
     if (record === undefined) throw new Error('no record');
-    expect((await postEvent(b, sn.setState('sc_task', record.sys_id, 2))).json()).toEqual({ status: 'ignored', reason: 'status state 2 is not final' });
+    expect((await postEvent(b, sn.setState('sc_task', record.sys_id, 2))).json()).toEqual({ status: 'accepted' });
+    await checksSettled(b);
+    expect((await b.deps.correlationStore.get(TASK, STEP))?.state).toBe('ticket_created');
+    expect(c1.callbacks).toEqual([]);
   });
 
   it('a bad signature is refused 401 and enqueues nothing; base64, hex and X-Bridge-Token are accepted', async () => {
@@ -142,6 +148,7 @@ describe('ServiceNow round trip', () => {
     expect((await b.deps.correlationStore.get(TASK, STEP))?.state).toBe('ticket_created');
 
     expect((await postEvent(b, event, { 'x-bridge-signature': sign(body, 'hex') })).json()).toMatchObject({ status: 'accepted' });
+    await waitFor('the outcome', async () => (await b.deps.correlationStore.get(TASK, STEP))?.fields['outcome']);
     expect((await postEvent(b, event, { 'x-bridge-signature': sign(body, 'base64') })).json()).toMatchObject({ status: 'already_reported' });
     expect((await postEvent(b, event, { 'x-bridge-token': SECRET })).json()).toMatchObject({ status: 'already_reported' });
   });
