@@ -36,7 +36,8 @@ export function useFakePeers(): FakePeers {
         ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
         config: {
           conductorone: { tenant: peers.c1.tenant, jwksUrl: peers.c1.jwksUrl, callbackOrigins: [peers.c1.url] },
-          jira: { baseUrl: peers.jira.url, email: 'bridge@acme.example', apiToken: 'jira-api-token' },
+          // This fake Jira's search sees an issue at once: no index lag to wait out on a retry.
+          jira: { baseUrl: peers.jira.url, email: 'bridge@acme.example', apiToken: 'jira-api-token', indexLagSeconds: 0 },
           defaultRoute: { jira: { project: 'OPS' } },
           reconcile: { intervalSeconds: 0 },
           ...config,
