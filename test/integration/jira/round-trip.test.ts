@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reconcile } from '../../../src/jobs/reconcile.ts';
 import { adfToText } from '../../../src/tickets/jira/adf.ts';
-import { startFakeConductorOne, type FakeConductorOne } from '../../fakes/conductorone.ts';
-import { listen, sendJson, type Listening } from '../../fakes/listen.ts';
-import { startFakeJira, type FakeJira } from '../../fakes/jira.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../../src/sandbox/conductorone.ts';
+import { listen, sendJson, type Listening } from '../../../src/sandbox/listen.ts';
+import { startFakeJira, type FakeJira } from '../../../src/sandbox/jira.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.ts';
 import type { ProvisioningRequest } from '../../../src/domain/provisioning-request.ts';
 import { createServiceNowTickets } from '../../../src/tickets/servicenow/servicenow-tickets.ts';
-import { startFakeServiceNow, type FakeServiceNow } from '../../fakes/servicenow.ts';
+import { startFakeServiceNow, type FakeServiceNow } from '../../../src/sandbox/servicenow.ts';
 
 const request: ProvisioningRequest = {
   kind: 'grant',
