@@ -6,6 +6,7 @@ import { installErrorHandler } from './http/error-handler.ts';
 import { healthRoutes, type HealthDeps } from './http/health.ts';
 import { jiraWebhook, type JiraWebhookDeps } from './http/jira-webhook.ts';
 import { serviceNowWebhook, type ServiceNowWebhookDeps } from './http/servicenow-webhook.ts';
+import type { SandboxRoutesDeps } from './sandbox/sandbox-routes.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -18,6 +19,8 @@ export interface AppDeps {
   servicenow?: ServiceNowWebhookDeps;
   /** Present when admin credentials are configured; /admin does not exist otherwise. */
   admin?: AdminDeps;
+  /** Sandbox mode only: the sandbox page at `/` and its peers. */
+  sandbox?: SandboxRoutesDeps;
 }
 
 /** Builds the HTTP app; it never listens, so tests drive it with `inject` and entry points decide where it serves. */
@@ -42,6 +45,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The dashboard's packages are loaded only where /admin exists.
     const { adminRoutes } = await import('./http/admin.ts');
     await app.register(adminRoutes(deps.admin));
+  }
+  if (deps.sandbox !== undefined) {
+    const { sandboxRoutes } = await import('./sandbox/sandbox-routes.ts');
+    await app.register(sandboxRoutes(deps.sandbox));
   }
   return app;
 }

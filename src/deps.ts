@@ -16,6 +16,7 @@ import { CorrelationStore } from './store/correlation-store.ts';
 import { redisKeys } from './store/redis-keys.ts';
 import { createC1TokenVerifier } from './verify/c1-token.ts';
 import { createJwksKeyResolver } from './verify/jwks.ts';
+import type { SandboxPeers } from './sandbox/sandbox-peers.ts';
 
 export interface Deps {
   config: BridgeConfig;
@@ -44,6 +45,8 @@ export interface DepsOverrides {
   jiraSchemaMismatch?: 'throw' | 'warn';
   /** How long a command on the producer connection may wait for Redis (default 5 s). */
   commandTimeoutMs?: number;
+  /** Sandbox mode: the in-process peers the sandbox page drives; /readyz then answers 503 `sandbox`. */
+  sandbox?: SandboxPeers;
 }
 
 export function webhookEndpointUrl(publicUrl: string, path: string): string {
@@ -147,7 +150,8 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     },
     app: {
       logger,
-      health: { redis, queues, metrics },
+      health: { redis, queues, metrics, ...(overrides.sandbox === undefined ? {} : { sandbox: true }) },
+      ...(overrides.sandbox === undefined ? {} : { sandbox: { peers: overrides.sandbox, store: correlationStore, publicUrl: config.server.publicUrl } }),
       ...(config.admin.username === undefined || config.admin.password === undefined
         ? {}
         : { admin: { username: config.admin.username, password: config.admin.password, queues, store: correlationStore } }),

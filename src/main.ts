@@ -1,23 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import { ConfigError, loadConfig, resolveConfigPath } from './config/load.ts';
+import type { BridgeConfig } from './config/schema.ts';
 import { createDeps } from './deps.ts';
 import { createLogger } from './log/logger.ts';
+import type { SandboxPeers } from './sandbox/sandbox-peers.ts';
+import { sandboxReason } from './sandbox/sandbox-mode.ts';
+import { deleteUnder } from './store/keys-under.ts';
 
-/** Entry point: read the config, build the dependencies once, serve; close everything on SIGTERM/SIGINT. */
-async function main(): Promise<void> {
+interface Setup {
+  config: BridgeConfig;
+  sandbox?: SandboxPeers;
+}
+
+/** The config file, or (with none, off production, or with BRIDGE_SANDBOX=1) a sandbox's; undefined after an error. */
+async function setUp(): Promise<Setup | undefined> {
   const path = resolveConfigPath(process.env);
-  let config;
+  if (sandboxReason(process.env, existsSync(path)) !== undefined) {
+    const port = Number(process.env['BRIDGE_SANDBOX_PORT'] ?? '8080');
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      console.error(`BRIDGE_SANDBOX_PORT must be a port number (0-65535), not ${JSON.stringify(process.env['BRIDGE_SANDBOX_PORT'])}`);
+      return undefined;
+    }
+    const { sandboxConfig, startSandboxPeers } = await import('./sandbox/sandbox-peers.ts');
+    const sandbox = await startSandboxPeers();
+    const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+    return { sandbox, config: sandboxConfig(sandbox, { port, redisUrl, prefix: `c1tb-sandbox-${randomBytes(4).toString('hex')}` }) };
+  }
   try {
-    config = loadConfig({ path, env: process.env });
+    return { config: loadConfig({ path, env: process.env }) };
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`config invalid: ${path}\n${error.format()}`);
-      process.exitCode = 1;
-      return;
+      return undefined;
     }
     throw error;
   }
+}
 
-  const role = process.env['BRIDGE_ROLE'] ?? 'all';
+/** Entry point: read the config, build the dependencies once, serve; close everything on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const setup = await setUp();
+  if (setup === undefined) {
+    process.exitCode = 1;
+    return;
+  }
+  const { config, sandbox } = setup;
+
+  // The sandbox's peers live in this process: it runs every role.
+  const role = sandbox === undefined ? (process.env['BRIDGE_ROLE'] ?? 'all') : 'all';
   if (role !== 'api' && role !== 'worker' && role !== 'all') {
     console.error(`BRIDGE_ROLE must be api, worker or all, not ${JSON.stringify(role)}`);
     process.exitCode = 1;
@@ -26,7 +58,7 @@ async function main(): Promise<void> {
   // Pretty on a terminal, JSON everywhere else (LOG_FORMAT=json forces JSON on a terminal too).
   const pretty = process.stdout.isTTY && process.env['LOG_FORMAT'] !== 'json';
   const logger = createLogger({ level: config.logging.level, pretty }).child({ role });
-  const deps = await createDeps(config, logger);
+  const deps = await createDeps(config, logger, sandbox === undefined ? {} : { sandbox });
   // A worker serves no HTTP: it does not even load the web framework.
   const app = role === 'worker' ? undefined : await (await import('./app.ts')).buildApp(deps.app);
   if (role !== 'api') {
@@ -34,6 +66,13 @@ async function main(): Promise<void> {
     logger.info('workers started');
   }
   if (app !== undefined) await app.listen({ host: config.server.host, port: config.server.port });
+  if (sandbox !== undefined && app !== undefined) {
+    const port = (app.server.address() as { port: number }).port;
+    logger.warn(
+      { url: `http://127.0.0.1:${port.toString()}/`, prefix: config.redis.prefix },
+      `SANDBOX MODE, NOT PRODUCTION: no config file, so ConductorOne, Jira and ServiceNow are in-process stand-ins; open http://127.0.0.1:${port.toString()}/`,
+    );
+  }
 
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -42,6 +81,13 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     await app?.close();
     await deps.close();
+    if (sandbox !== undefined) {
+      // A sandbox's records and queues were for this run only.
+      const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      await deleteUnder(redis, config.redis.prefix).catch(() => undefined);
+      redis.disconnect();
+      await sandbox.close();
+    }
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));

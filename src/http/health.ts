@@ -7,6 +7,8 @@ export interface HealthDeps {
   redis: Pick<Redis, 'ping'>;
   queues: Queues;
   metrics: Metrics;
+  /** Sandbox mode: /readyz always answers 503 `sandbox`, so no load balancer ever sends it traffic. */
+  sandbox?: boolean;
 }
 
 async function within<T>(ms: number, work: Promise<T>): Promise<T> {
@@ -26,6 +28,7 @@ export function healthRoutes(deps: HealthDeps) {
     app.get('/healthz', async () => ({ status: 'ok' }));
 
     app.get('/readyz', async (_request, reply) => {
+      if (deps.sandbox === true) return reply.code(503).send({ status: 'sandbox', message: 'sandbox mode: not for production traffic' });
       const checks: Record<string, string> = {};
       try {
         await within(1000, deps.redis.ping());

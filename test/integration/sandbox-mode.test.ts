@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { writeConfig } from '../helpers/bridge-process.ts';
+import { deleteUnder, keysUnder, REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
+import { spawnMain, startSandboxProcess } from '../helpers/sandbox-process.ts';
+
+describe('npm start without a config: sandbox mode', () => {
+  it('starts on 127.0.0.1 only, says plainly it is not production, and /readyz answers 503 sandbox', async () => {
+    const sandbox = await startSandboxProcess();
+    try {
+      expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const lines = sandbox.output().split('\n').filter((line) => line.includes('SANDBOX MODE'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('NOT PRODUCTION');
+      expect(sandbox.output()).toContain('Server listening at http://127.0.0.1:');
+      const ready = await fetch(new URL('/readyz', sandbox.url));
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'sandbox', message: 'sandbox mode: not for production traffic' });
+      expect((await fetch(sandbox.url)).headers.get('content-type')).toContain('text/html');
+    } finally {
+      expect(await sandbox.stop()).toBe(0);
+    }
+    const redis = new Redis(REDIS_URL);
+    expect(await keysUnder(redis, sandbox.prefix)).toEqual([]);
+    redis.disconnect();
+  });
+
+  it('with NODE_ENV=production a missing config stops start-up as before: exit 1, no sandbox', async () => {
+    const run = spawnMain({ NODE_ENV: 'production' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('config invalid: config/bridge.yaml');
+    expect(run.output()).not.toContain('SANDBOX');
+  });
+
+  it('with BRIDGE_CONFIG naming a missing file, or for a single role, it stops as before', async () => {
+    const named = spawnMain({ BRIDGE_CONFIG: join('/nonexistent', 'bridge.yaml') });
+    const worker = spawnMain({ BRIDGE_ROLE: 'worker' });
+    expect(await named.exited).toBe(1);
+    expect(await worker.exited).toBe(1);
+    expect(named.output()).toContain('config invalid: /nonexistent/bridge.yaml');
+    expect(worker.output()).toContain('config invalid: config/bridge.yaml');
+    expect(named.output() + worker.output()).not.toContain('SANDBOX');
+  });
+
+  it('with a config file present it is the configured bridge: / is not the sandbox page and /readyz is not 503 sandbox', async () => {
+    const prefix = uniquePrefix('nosbx');
+    const path = writeConfig(
+      [
+        'server: { host: 127.0.0.1, port: 0, publicUrl: "https://bridge.acme.example" }',
+        `redis: { url: "${REDIS_URL}", prefix: ${prefix} }`,
+        'conductorone: { tenant: acme.conductor.one }',
+      ].join('\n'),
+    );
+    const run = spawnMain({ BRIDGE_CONFIG: path });
+    const redis = new Redis(REDIS_URL);
+    try {
+      await expect.poll(() => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(run.output())?.[1], { timeout: 15_000 }).toBeDefined();
+      const address = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(run.output())?.[1] ?? '';
+      expect((await fetch(`${address}/`)).status).toBe(404);
+      expect(await (await fetch(`${address}/readyz`)).json()).not.toHaveProperty('status', 'sandbox');
+      expect(run.output()).not.toContain('SANDBOX');
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+      await deleteUnder(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it('a bad BRIDGE_SANDBOX_PORT is refused with a clear message', async () => {
+    const run = spawnMain({ BRIDGE_SANDBOX_PORT: 'eighty' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('BRIDGE_SANDBOX_PORT must be a port number (0-65535), not "eighty"');
+  });
+});
