@@ -28,7 +28,7 @@ export interface Browser {
 }
 
 /** Headless Chromium with one page. Fails (never skips) with how to install Chromium when it is missing. */
-export async function openBrowser(options: { httpCredentials?: { username: string; password: string } } = {}): Promise<Browser> {
+export async function openBrowser(options: { httpCredentials?: { username: string; password: string }; javaScriptEnabled?: boolean } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM_PATH}; the browser tests need it. Install it with ` +
@@ -40,6 +40,7 @@ export async function openBrowser(options: { httpCredentials?: { username: strin
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: FLAGS,
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
     ...(options.httpCredentials === undefined ? {} : { httpCredentials: options.httpCredentials }),
   });
   const page = context.pages()[0] ?? (await context.newPage());
