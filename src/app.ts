@@ -23,8 +23,14 @@ export interface AppDeps {
   sandbox?: SandboxRoutesDeps;
 }
 
+/**
+ * What one listener serves: everything (`all`); the webhooks, /healthz and the sandbox page (`public`); or /admin,
+ * /metrics, /readyz and /healthz (`private`, on `server.adminPort`).
+ */
+export type AppSurface = 'all' | 'public' | 'private';
+
 /** Builds the HTTP app; it never listens, so tests drive it with `inject` and entry points decide where it serves. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps, surface: AppSurface = 'all'): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
@@ -37,16 +43,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const route = request.routeOptions.url;
     if (route?.startsWith('/webhooks/') === true) deps.health.metrics.webhooks.inc({ endpoint: route, status: String(reply.statusCode) });
   });
-  await app.register(healthRoutes(deps.health));
-  await app.register(conductorOneWebhook(deps.c1));
-  if (deps.jira !== undefined) await app.register(jiraWebhook(deps.jira));
-  if (deps.servicenow !== undefined) await app.register(serviceNowWebhook(deps.servicenow));
-  if (deps.admin !== undefined) {
+  await app.register(healthRoutes(deps.health, { operations: surface !== 'public' }));
+  if (surface !== 'private') {
+    await app.register(conductorOneWebhook(deps.c1));
+    if (deps.jira !== undefined) await app.register(jiraWebhook(deps.jira));
+    if (deps.servicenow !== undefined) await app.register(serviceNowWebhook(deps.servicenow));
+  }
+  if (deps.admin !== undefined && surface !== 'public') {
     // The dashboard's packages are loaded only where /admin exists.
     const { adminRoutes } = await import('./http/admin.ts');
     await app.register(adminRoutes(deps.admin));
   }
-  if (deps.sandbox !== undefined) {
+  if (deps.sandbox !== undefined && surface !== 'private') {
     const { sandboxRoutes } = await import('./sandbox/sandbox-routes.ts');
     await app.register(sandboxRoutes(deps.sandbox));
   }

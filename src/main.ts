@@ -60,17 +60,26 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logging.level, pretty }).child({ role });
   const deps = await createDeps(config, logger, sandbox === undefined ? {} : { sandbox });
   // A worker serves no HTTP: it does not even load the web framework.
-  const app = role === 'worker' ? undefined : await (await import('./app.ts')).buildApp(deps.app);
+  const adminPort = config.server.adminPort;
+  const { buildApp } = role === 'worker' ? { buildApp: undefined } : await import('./app.ts');
+  const app = await buildApp?.(deps.app, adminPort === undefined ? 'all' : 'public');
+  // With server.adminPort, /admin, /metrics and /readyz answer only there: the public ingress needs only /webhooks/*.
+  const adminApp = adminPort === undefined ? undefined : await buildApp?.(deps.app, 'private');
   if (role !== 'api') {
     await deps.startWorkers();
     logger.info('workers started');
   }
   if (app !== undefined) await app.listen({ host: config.server.host, port: config.server.port });
+  if (adminApp !== undefined && adminPort !== undefined) {
+    await adminApp.listen({ host: config.server.host, port: adminPort });
+    const { port } = adminApp.server.address() as { port: number };
+    logger.info({ adminPort: port }, `admin listener on port ${port.toString()}: /admin, /metrics, /readyz`);
+  }
   if (sandbox !== undefined && app !== undefined) {
     const port = (app.server.address() as { port: number }).port;
     logger.warn(
       { url: `http://127.0.0.1:${port.toString()}/`, prefix: config.redis.prefix },
-      `SANDBOX MODE, NOT PRODUCTION: no config file, so ConductorOne, Jira and ServiceNow are in-process stand-ins; open http://127.0.0.1:${port.toString()}/`,
+      `SANDBOX MODE, NOT PRODUCTION: ConductorOne, Jira and ServiceNow are in-process stand-ins on 127.0.0.1; open http://127.0.0.1:${port.toString()}/`,
     );
   }
 
@@ -80,6 +89,7 @@ async function main(): Promise<void> {
     closing = true;
     logger.info({ signal }, 'shutting down');
     await app?.close();
+    await adminApp?.close();
     await deps.close();
     if (sandbox !== undefined) {
       // A sandbox's records and queues were for this run only.

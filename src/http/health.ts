@@ -22,10 +22,14 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T> {
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
 
-/** Liveness, readiness (Redis answers and some worker listens on the queues), and Prometheus metrics. */
-export function healthRoutes(deps: HealthDeps) {
+/**
+ * Liveness, readiness (Redis answers and some worker listens on the queues), and Prometheus metrics. With
+ * `operations: false` only liveness is served (the public listener when `server.adminPort` takes the rest).
+ */
+export function healthRoutes(deps: HealthDeps, serve: { operations: boolean } = { operations: true }) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.get('/healthz', async () => ({ status: 'ok' }));
+    if (!serve.operations) return;
 
     app.get('/readyz', async (_request, reply) => {
       if (deps.sandbox === true) return reply.code(503).send({ status: 'sandbox', message: 'sandbox mode: not for production traffic' });
