@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, resolveConfigPath } from './config/load.ts';
 import type { BridgeConfig } from './config/schema.ts';
 import { createDeps } from './deps.ts';
 import { createLogger } from './log/logger.ts';
+import { networkSettings } from './net/proxy-env.ts';
 import type { SandboxPeers } from './sandbox/sandbox-peers.ts';
 import { sandboxReason } from './sandbox/sandbox-mode.ts';
 import { deleteUnder } from './store/keys-under.ts';
@@ -58,6 +59,12 @@ async function main(): Promise<void> {
   // Pretty on a terminal, JSON everywhere else (LOG_FORMAT=json forces JSON on a terminal too).
   const pretty = process.stdout.isTTY && process.env['LOG_FORMAT'] !== 'json';
   const logger = createLogger({ level: config.logging.level, pretty }).child({ role });
+  const network = networkSettings(process.env, process.execArgv);
+  if ((network.httpsProxy ?? network.httpProxy) !== undefined && !network.proxySupport) {
+    logger.warn(network, 'a proxy is set but Node was started without --use-env-proxy (or NODE_USE_ENV_PROXY=1): outbound calls go direct');
+  } else if ((network.httpsProxy ?? network.httpProxy ?? network.extraCaCerts) !== undefined) {
+    logger.info(network, 'outbound network settings');
+  }
   const deps = await createDeps(config, logger, sandbox === undefined ? {} : { sandbox });
   // A worker serves no HTTP: it does not even load the web framework.
   const adminPort = config.server.adminPort;

@@ -19,10 +19,10 @@ export interface SandboxProcess {
 
 /**
  * `npm start` as a newcomer runs it: `node src/main.ts` in a directory without any config file, on a free port.
- * `env` is added to a bare environment (PATH and REDIS_URL only).
+ * `env` is added to a bare environment (PATH and REDIS_URL only); `nodeFlags` go to node before the script.
  */
-export function spawnMain(env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [MAIN], {
+export function spawnMain(env: Record<string, string> = {}, nodeFlags: readonly string[] = []) {
+  const child = spawn(process.execPath, [...nodeFlags, MAIN], {
     cwd: mkdtempSync(join(tmpdir(), 'c1tb-noconfig-')),
     env: { PATH: process.env['PATH'] ?? '', REDIS_URL, LOG_FORMAT: 'json', BRIDGE_SANDBOX_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
