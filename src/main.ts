@@ -1,14 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { ConfigError, loadConfig, resolveConfigPath } from './config/load.ts';
 import type { BridgeConfig } from './config/schema.ts';
 import { createDeps } from './deps.ts';
 import { createLogger } from './log/logger.ts';
-import { networkSettings } from './net/proxy-env.ts';
+import { logNetworkSettings, networkSettings } from './net/proxy-env.ts';
 import type { SandboxPeers } from './sandbox/sandbox-peers.ts';
 import { sandboxReason } from './sandbox/sandbox-mode.ts';
-import { deleteUnder } from './store/keys-under.ts';
 
 interface Setup {
   config: BridgeConfig;
@@ -19,15 +16,12 @@ interface Setup {
 async function setUp(): Promise<Setup | undefined> {
   const path = resolveConfigPath(process.env);
   if (sandboxReason(process.env, existsSync(path)) !== undefined) {
-    const port = Number(process.env['BRIDGE_SANDBOX_PORT'] ?? '8080');
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      console.error(`BRIDGE_SANDBOX_PORT must be a port number (0-65535), not ${JSON.stringify(process.env['BRIDGE_SANDBOX_PORT'])}`);
+    const prepared = await (await import('./sandbox/start-sandbox.ts')).prepareSandbox(process.env);
+    if ('problem' in prepared) {
+      console.error(prepared.problem);
       return undefined;
     }
-    const { sandboxConfig, startSandboxPeers } = await import('./sandbox/sandbox-peers.ts');
-    const sandbox = await startSandboxPeers();
-    const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-    return { sandbox, config: sandboxConfig(sandbox, { port, redisUrl, prefix: `c1tb-sandbox-${randomBytes(4).toString('hex')}` }) };
+    return prepared;
   }
   try {
     return { config: loadConfig({ path, env: process.env }) };
@@ -59,12 +53,7 @@ async function main(): Promise<void> {
   // Pretty on a terminal, JSON everywhere else (LOG_FORMAT=json forces JSON on a terminal too).
   const pretty = process.stdout.isTTY && process.env['LOG_FORMAT'] !== 'json';
   const logger = createLogger({ level: config.logging.level, pretty }).child({ role });
-  const network = networkSettings(process.env, process.execArgv);
-  if ((network.httpsProxy ?? network.httpProxy) !== undefined && !network.proxySupport) {
-    logger.warn(network, 'a proxy is set but Node was started without --use-env-proxy (or NODE_USE_ENV_PROXY=1): outbound calls go direct');
-  } else if ((network.httpsProxy ?? network.httpProxy ?? network.extraCaCerts) !== undefined) {
-    logger.info(network, 'outbound network settings');
-  }
+  logNetworkSettings(logger, networkSettings(process.env, process.execArgv));
   const deps = await createDeps(config, logger, sandbox === undefined ? {} : { sandbox });
   // A worker serves no HTTP: it does not even load the web framework.
   const adminPort = config.server.adminPort;
@@ -83,11 +72,9 @@ async function main(): Promise<void> {
     logger.info({ adminPort: port }, `admin listener on port ${port.toString()}: /admin, /metrics, /readyz`);
   }
   if (sandbox !== undefined && app !== undefined) {
-    const port = (app.server.address() as { port: number }).port;
-    logger.warn(
-      { url: `http://127.0.0.1:${port.toString()}/`, prefix: config.redis.prefix },
-      `SANDBOX MODE, NOT PRODUCTION: ConductorOne, Jira and ServiceNow are in-process stand-ins on 127.0.0.1; open http://127.0.0.1:${port.toString()}/`,
-    );
+    const { sandboxBanner } = await import('./sandbox/start-sandbox.ts');
+    const banner = sandboxBanner((app.server.address() as { port: number }).port, config.redis.prefix);
+    logger.warn(banner.fields, banner.message);
   }
 
   let closing = false;
@@ -98,13 +85,7 @@ async function main(): Promise<void> {
     await app?.close();
     await adminApp?.close();
     await deps.close();
-    if (sandbox !== undefined) {
-      // A sandbox's records and queues were for this run only.
-      const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-      await deleteUnder(redis, config.redis.prefix).catch(() => undefined);
-      redis.disconnect();
-      await sandbox.close();
-    }
+    if (sandbox !== undefined) await (await import('./sandbox/start-sandbox.ts')).stopSandbox(sandbox, config);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,3 +1,5 @@
+import type { Logger } from 'pino';
+
 /**
  * Outbound calls (ConductorOne's JWKS and callbacks, Jira, ServiceNow) all use Node's fetch. Node routes fetch and its
  * http(s) agents through `HTTPS_PROXY` / `HTTP_PROXY`, honouring `NO_PROXY`, when started with `--use-env-proxy` or
@@ -39,4 +41,13 @@ export function networkSettings(env: Readonly<Record<string, string | undefined>
     ...(extraCaCerts === undefined ? {} : { extraCaCerts }),
     proxySupport: env['NODE_USE_ENV_PROXY'] === '1' || execArgv.includes('--use-env-proxy') || /(^|\s)--use-env-proxy(\s|$)/.test(nodeOptions),
   };
+}
+
+/** One line at start-up when a proxy or CA bundle is set; a warning when a proxy is set that Node will not use. */
+export function logNetworkSettings(logger: Pick<Logger, 'info' | 'warn'>, network: NetworkSettings): void {
+  if ((network.httpsProxy ?? network.httpProxy) !== undefined && !network.proxySupport) {
+    logger.warn(network, 'a proxy is set but Node was started without --use-env-proxy (or NODE_USE_ENV_PROXY=1): outbound calls go direct');
+  } else if ((network.httpsProxy ?? network.httpProxy ?? network.extraCaCerts) !== undefined) {
+    logger.info(network, 'outbound network settings');
+  }
 }

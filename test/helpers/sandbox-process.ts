@@ -34,8 +34,8 @@ export function spawnMain(env: Record<string, string> = {}, nodeFlags: readonly 
   return { child, exited, output: () => output };
 }
 
-export async function startSandboxProcess(env: Record<string, string> = {}): Promise<SandboxProcess> {
-  const run = spawnMain(env);
+export async function startSandboxProcess(env: Record<string, string> = {}, nodeFlags: readonly string[] = []): Promise<SandboxProcess> {
+  const run = spawnMain(env, nodeFlags);
   const line = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setInterval(() => {
       const found = run

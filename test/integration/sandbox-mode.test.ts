@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { startFlags } from '../../bench/bridge-processes.ts';
 import { writeConfig } from '../helpers/bridge-process.ts';
 import { deleteUnder, keysUnder, REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { spawnMain, startSandboxProcess } from '../helpers/sandbox-process.ts';
@@ -24,6 +25,18 @@ describe('npm start without a config: sandbox mode', () => {
     const redis = new Redis(REDIS_URL);
     expect(await keysUnder(redis, sandbox.prefix)).toEqual([]);
     redis.disconnect();
+  });
+
+  it('works on a machine whose environment names a proxy: its loopback peers are never sent to it', async () => {
+    const sandbox = await startSandboxProcess({ HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9' }, startFlags());
+    try {
+      const sent = await fetch(new URL('/sandbox/send', sandbox.url), { method: 'POST', body: 'sample=grant', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+      expect(sent.status).toBe(303);
+      await expect.poll(async () => (await (await fetch(new URL('/sandbox/live', sandbox.url))).text()).includes('data-ticket="OPS-1"'), { timeout: 10_000 }).toBe(true);
+      expect(await (await fetch(new URL('/sandbox/live', sandbox.url))).text()).toContain('<span class="ok">202</span>');
+    } finally {
+      expect(await sandbox.stop()).toBe(0);
+    }
   });
 
   it('with NODE_ENV=production a missing config stops start-up as before: exit 1, no sandbox', async () => {
