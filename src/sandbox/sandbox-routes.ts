@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { BridgeError } from '../errors.ts';
 import { formBodyParser, formField } from '../http/form-body.ts';
+import { crossSite } from '../http/same-origin.ts';
 import type { CorrelationRecord, CorrelationStore } from '../store/correlation-store.ts';
 import { createSandboxActions, JIRA_RESOLUTIONS, SAMPLES, SERVICENOW_CLOSINGS, type SampleName, type ServiceNowClosing } from './sandbox-actions.ts';
 import { renderSandboxLive, renderSandboxPage, type SandboxView } from './sandbox-page.ts';
@@ -31,6 +32,10 @@ export function sandboxRoutes(deps: SandboxRoutesDeps) {
       return { peers: deps.peers, actions, records };
     };
     const back = (reply: FastifyReply) => reply.code(303).header('location', '/').send();
+    // Another site's page cannot make a visitor's browser play the sandbox's parts.
+    app.addHook('preHandler', async (request) => {
+      if (request.method === 'POST' && crossSite(request)) throw new BridgeError('csrf_rejected', 'the sandbox takes its forms from its own page only');
+    });
 
     app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderSandboxPage(await view())));
     app.get('/sandbox/live', async (_request, reply) => reply.type('text/html; charset=utf-8').send(renderSandboxLive(await view()).markup));

@@ -28,16 +28,19 @@ export interface Browser {
 }
 
 /** Headless Chromium with one page. Fails (never skips) with how to install Chromium when it is missing. */
-export async function openBrowser(options: { httpCredentials?: { username: string; password: string }; javaScriptEnabled?: boolean } = {}): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
+export async function openBrowser(
+  options: { httpCredentials?: { username: string; password: string }; javaScriptEnabled?: boolean; executablePath?: string } = {},
+): Promise<Browser> {
+  const executablePath = options.executablePath ?? CHROMIUM_PATH;
+  if (!existsSync(executablePath)) {
     throw new Error(
-      `Chromium is not installed at ${CHROMIUM_PATH}; the browser tests need it. Install it with ` +
+      `Chromium is not installed at ${executablePath}; the browser tests need it. Install it with ` +
         '`apt-get update && apt-get install -y chromium` (bash .ci/run does this), or set CHROMIUM_PATH to a Chromium binary.',
     );
   }
   const profile = mkdtempSync(join(tmpdir(), 'c1tb-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     headless: true,
     args: FLAGS,
     javaScriptEnabled: options.javaScriptEnabled ?? true,

@@ -39,6 +39,30 @@ describe('npm start without a config: sandbox mode', () => {
     }
   });
 
+  it("refuses the page's forms with bad input or from another site, clearly, and plays no part", async () => {
+    const sandbox = await startSandboxProcess();
+    try {
+      const post = async (path: string, form: string, headers: Record<string, string> = {}) => {
+        const answer = await fetch(new URL(path, sandbox.url), { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, redirect: 'manual' });
+        return { path, form, status: answer.status, body: (await answer.json()) as unknown };
+      };
+      const refusals = [
+        [await post('/sandbox/send', 'sample=approval'), 400, { error: 'invalid_form', message: 'sample must be one of grant, revoke' }],
+        [await post('/sandbox/send', ''), 400, { error: 'invalid_form', message: 'sample must be one of grant, revoke' }],
+        [await post('/sandbox/send', 'sample=grant', { origin: 'https://evil.example' }), 403, { error: 'csrf_rejected', message: 'the sandbox takes its forms from its own page only' }],
+        [await post('/sandbox/resend', 'delivery=nope'), 404, { error: 'not_found', message: 'no delivery "nope" was sent in this sandbox' }],
+        [await post('/sandbox/jira/resolve', 'key=OPS-9&resolution=Done'), 404, { error: 'not_found', message: 'no issue "OPS-9" in the sandbox Jira' }],
+        [await post('/sandbox/servicenow/close', 'sysId=abc&closing=Closed+Complete'), 404, { error: 'not_found', message: 'no catalog task "abc" in the sandbox ServiceNow' }],
+      ] as const;
+      for (const [answer, status, body] of refusals) expect(answer).toEqual({ path: answer.path, form: answer.form, status, body });
+      const live = await (await fetch(new URL('/sandbox/live', sandbox.url))).text();
+      expect(live).toContain('Nothing sent yet');
+      expect(live).toContain('No issues yet.');
+    } finally {
+      expect(await sandbox.stop()).toBe(0);
+    }
+  });
+
   it('with NODE_ENV=production a missing config stops start-up as before: exit 1, no sandbox', async () => {
     const run = spawnMain({ NODE_ENV: 'production' });
     expect(await run.exited).toBe(1);

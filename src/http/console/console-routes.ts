@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { BridgeError } from '../../errors.ts';
 import { formBodyParser, formField } from '../form-body.ts';
+import { crossSite } from '../same-origin.ts';
 import { failedJobs, findTasks, replayFailedJob, taskView, type ConsoleSources } from './console-data.ts';
 import { csrfToken, csrfTokenValid } from './csrf.ts';
 import { renderHome, renderHomeLive, renderTaskLive, renderTaskPage, type Notice } from './console-pages.ts';
@@ -22,14 +23,6 @@ function noticeOf(query: Query): Notice | undefined {
 /** A form may send the operator back only to a console page, never elsewhere. */
 function backTo(value: string | undefined): string {
   return value !== undefined && /^\/admin\/[^\s\\]*$/.test(value) && !value.startsWith('//') ? value : '/admin/';
-}
-
-/** True when a browser says the request comes from another site (Origin or Sec-Fetch-Site). */
-function crossSite(request: FastifyRequest): boolean {
-  const origin = request.headers.origin;
-  if (origin !== undefined && (!URL.canParse(origin) || new URL(origin).host !== request.headers.host)) return true;
-  const site = request.headers['sec-fetch-site'];
-  return site !== undefined && site !== 'same-origin' && site !== 'none';
 }
 
 /** The task's page, for `GET /admin/tasks/:taskId` when a browser asks for HTML. */
