@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Queues } from '../queue/queues.ts';
 import type { CorrelationStore } from '../store/correlation-store.ts';
 import { constantTimeEqual } from '../verify/constant-time.ts';
+import { withoutCallbackTokens } from './console/console-data.ts';
 import { consoleRoutes, sendTaskPage } from './console/console-routes.ts';
 
 export interface AdminDeps {
@@ -54,7 +55,12 @@ export function adminRoutes(deps: AdminDeps) {
 
     const board = new FastifyAdapter();
     createBullBoard({
-      queues: deps.queues.all.map((queue) => new BullMQAdapter(queue)),
+      queues: deps.queues.all.map((queue) => {
+        const adapter = new BullMQAdapter(queue);
+        // Jobs carry the task's callback URL, whose path is ConductorOne's token: the dashboard shows its origin only.
+        adapter.setFormatter('data', withoutCallbackTokens);
+        return adapter;
+      }),
       serverAdapter: board,
     });
     board.setBasePath('/admin/queues');

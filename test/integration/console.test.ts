@@ -70,6 +70,14 @@ describe('operator console: refusals', () => {
     expect(jira.issues.size).toBe(1);
   });
 
+  it("the queue dashboard shows a job's callback URL by its origin only", async () => {
+    const answer = await bridge.app.inject({ url: '/admin/queues/api/queues?activeQueue=create-ticket&status=latest&page=1', headers: auth });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.body).toContain('2pQdTask0001');
+    expect(answer.body).toContain(`${new URL(setup.c1.url).origin}/… (token not shown)`);
+    expect(answer.body).not.toContain(setup.callbackToken);
+  });
+
   it('escapes what it shows: a query with markup comes back as text', async () => {
     const page = await bridge.app.inject({ url: `/admin/?q=${encodeURIComponent('<script>alert(1)</script>')}`, headers: auth });
     expect(page.statusCode).toBe(200);

@@ -49,6 +49,15 @@ export function originOf(url: string): string {
   return URL.canParse(url) ? new URL(url).origin : '';
 }
 
+/** Job data with every `callbackUrl` cut to its origin, at any depth: what the queue dashboard may show. */
+export function withoutCallbackTokens(data: unknown): unknown {
+  if (Array.isArray(data)) return data.map(withoutCallbackTokens);
+  if (data === null || typeof data !== 'object') return data;
+  return Object.fromEntries(
+    Object.entries(data).map(([key, value]) => [key, key === 'callbackUrl' && typeof value === 'string' ? `${originOf(value)}/… (token not shown)` : withoutCallbackTokens(value)]),
+  );
+}
+
 function stepView(record: CorrelationRecord): StepView {
   const { fields } = record;
   return {
