@@ -15,6 +15,9 @@ export const JIRA_RESOLUTIONS = ['Done', "Won't Do"] as const;
 export const SERVICENOW_CLOSINGS = { 'Closed Complete': 3, 'Closed Incomplete': 4 } as const;
 export type ServiceNowClosing = keyof typeof SERVICENOW_CLOSINGS;
 
+/** A token is sent again for 90 s; it lives 120 s (plus the bridge's leeway), so a resend never meets an expired one. */
+const TOKEN_REUSE_MS = 90_000;
+
 export interface Answer {
   at: string;
   status: number;
@@ -30,6 +33,8 @@ export interface SentDelivery {
   callbackToken: string;
   bytes: Buffer;
   token: string;
+  /** When `token` was signed (ms): ConductorOne's tokens live 120 s. */
+  signedAt: number;
   answers: Answer[];
 }
 
@@ -51,12 +56,13 @@ export interface SandboxActions {
  * What the sandbox's people and systems do: ConductorOne sends a signed task, an agent resolves the ticket and the desk
  * tells the bridge, as each would in production: real HTTP to the bridge's own listener, signed as each signs.
  */
-export function createSandboxActions(peers: SandboxPeers, publicUrl: string, bridgeUrl: () => string): SandboxActions {
-  const now = () => new Date().toISOString();
+export function createSandboxActions(peers: SandboxPeers, publicUrl: string, bridgeUrl: () => string, clock: () => number = Date.now): SandboxActions {
+  const now = () => new Date(clock()).toISOString();
   const post = async (path: string, body: Buffer | string, headers: Record<string, string>): Promise<Answer> => {
     const response = await fetch(`${bridgeUrl()}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
     return { at: now(), status: response.status, body: await response.text() };
   };
+  const sign = (bytes: Buffer) => peers.c1.sign(bytes, new URL(publicUrl).host, `${publicUrl}/webhooks/conductorone`, { alg: 'ES256' });
   const note = (text: string) => {
     actions.activity.unshift({ at: now(), text });
     actions.activity.length = Math.min(actions.activity.length, 50);
@@ -78,8 +84,8 @@ export function createSandboxActions(peers: SandboxPeers, publicUrl: string, bri
       body.webhookId = `sbxDelivery${suffix}`;
       body.callbackUrl = peers.c1.callbackUrl(callbackToken);
       const bytes = Buffer.from(JSON.stringify(body));
-      const token = await peers.c1.sign(bytes, new URL(publicUrl).host, `${publicUrl}/webhooks/conductorone`, { alg: 'ES256' });
-      const delivery: SentDelivery = { id: suffix, sample, taskId, callbackToken, bytes, token, answers: [] };
+      const token = await sign(bytes);
+      const delivery: SentDelivery = { id: suffix, sample, taskId, callbackToken, bytes, token, signedAt: clock(), answers: [] };
       actions.deliveries.unshift(delivery);
       delivery.answers.push(await post('/webhooks/conductorone', bytes, { authorization: `Bearer ${token}` }));
       note(`ConductorOne sent ${sample} task ${taskId}: the bridge answered ${delivery.answers[0]?.status.toString() ?? '?'}`);
@@ -88,9 +94,12 @@ export function createSandboxActions(peers: SandboxPeers, publicUrl: string, bri
     async resend(id) {
       const delivery = actions.deliveries.find((d) => d.id === id);
       if (delivery === undefined) return undefined;
+      // Within the token's life the very same request is sent again; later, the same body under a fresh token.
+      const fresh = clock() - delivery.signedAt > TOKEN_REUSE_MS;
+      if (fresh) Object.assign(delivery, { token: await sign(delivery.bytes), signedAt: clock() });
       const answer = await post('/webhooks/conductorone', delivery.bytes, { authorization: `Bearer ${delivery.token}` });
       delivery.answers.push(answer);
-      note(`ConductorOne sent task ${delivery.taskId} again (same body, same token): the bridge answered ${answer.status.toString()}`);
+      note(`ConductorOne sent task ${delivery.taskId} again (same body, ${fresh ? 'a fresh token: the first had expired' : 'same token'}): the bridge answered ${answer.status.toString()}`);
       return delivery;
     },
     async resolveJira(key, resolution) {

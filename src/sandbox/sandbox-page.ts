@@ -22,7 +22,7 @@ function answerText(status: number, body: string): SafeHtml {
 
 function deliveries(view: SandboxView): SafeHtml {
   if (view.actions.deliveries.length === 0) return html`<p class="muted">Nothing sent yet: send a sample above.</p>`;
-  return html`<table><caption class="muted">Each row is one delivery; sending it again repeats the same body and token, as ConductorOne does when it retries.</caption>
+  return html`<table><caption class="muted">Each row is one delivery; sending it again repeats it as ConductorOne does when it retries: the same body, and the same token while it is valid.</caption>
 <thead><tr><th scope="col">task</th><th scope="col">sample</th><th scope="col">bridge's answers</th><th scope="col">bridge's record</th><th scope="col"></th></tr></thead><tbody>
 ${view.actions.deliveries.map((delivery) => {
   const records = view.records.get(delivery.taskId) ?? [];
