@@ -45,6 +45,12 @@ export interface FailedJobView {
 
 const JOB_STATES = ['active', 'waiting', 'delayed', 'prioritized', 'completed', 'failed'] as const;
 
+/**
+ * How many of the newest create-ticket jobs of each state the list and the email search read: the console refreshes
+ * every 1.5 s, so it reads a bounded slice, never a whole week's queue. Task ids and ticket keys are found at any age.
+ */
+export const RECENT_SCAN = 200;
+
 export function originOf(url: string): string {
   return URL.canParse(url) ? new URL(url).origin : '';
 }
@@ -105,12 +111,12 @@ export async function taskView(sources: ConsoleSources, taskId: string, request?
 }
 
 /**
- * Tasks matching `query`: a task id, a ticket key (Jira or ServiceNow) or a user's email, exactly; or, among the
- * recent tasks, part of a task id, an email or a name. An empty query gives the recent tasks.
+ * Tasks matching `query`: a task id or a ticket key (Jira or ServiceNow), exactly, at any age; or, among the recent
+ * tasks (RECENT_SCAN), a user's email, or part of a task id, an email or a name. An empty query gives the recent tasks.
  */
 export async function findTasks(sources: ConsoleSources, query: string, limit = 50): Promise<TaskView[]> {
   const wanted = query.trim();
-  const jobs = await recentJobs(sources, 500);
+  const jobs = await recentJobs(sources, RECENT_SCAN);
   const found = new Map<string, ProvisioningRequest | undefined>();
   if (wanted !== '') {
     if ((await sources.store.findTask(wanted)).length > 0) found.set(wanted, undefined);
