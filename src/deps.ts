@@ -17,6 +17,7 @@ import { redisKeys } from './store/redis-keys.ts';
 import { createReplicaWait } from './store/replica-wait.ts';
 import { createC1TokenVerifier } from './verify/c1-token.ts';
 import { createJwksKeyResolver } from './verify/jwks.ts';
+import type { SandboxPeers } from './sandbox/sandbox-peers.ts';
 
 export interface Deps {
   config: BridgeConfig;
@@ -47,6 +48,8 @@ export interface DepsOverrides {
   commandTimeoutMs?: number;
   /** How long a callback to C1 may take before the attempt is abandoned, its result unknown (default 30 s). */
   callbackTimeoutMs?: number;
+  /** Sandbox mode: the in-process peers the sandbox page drives; /readyz then answers 503 `sandbox`. */
+  sandbox?: SandboxPeers;
 }
 
 export function webhookEndpointUrl(publicUrl: string, path: string): string {
@@ -157,7 +160,8 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     },
     app: {
       logger,
-      health: { redis, queues, metrics, memoryWarningPercent: config.redis.memoryWarningPercent },
+      health: { redis, queues, metrics, memoryWarningPercent: config.redis.memoryWarningPercent, ...(overrides.sandbox === undefined ? {} : { sandbox: true }) },
+      ...(overrides.sandbox === undefined ? {} : { sandbox: { peers: overrides.sandbox, store: correlationStore, publicUrl: config.server.publicUrl } }),
       ...(config.admin.username === undefined || config.admin.password === undefined
         ? {}
         : { admin: { username: config.admin.username, password: config.admin.password, queues, store: correlationStore } }),

@@ -51,12 +51,16 @@ const secretList = z
   })
   .transform((value) => (typeof value === 'string' ? [value] : value));
 
-const server = z.strictObject({
-  host: z.string().default('0.0.0.0'),
-  port: integer(0, 65535).default(8080),
-  publicUrl,
-  bodyLimitBytes: integer(1024).default(1_048_576),
-});
+const server = z
+  .strictObject({
+    host: z.string().default('0.0.0.0'),
+    port: integer(0, 65535).default(8080),
+    /** Optional second listener for /admin, /metrics and /readyz, so the public ingress exposes only the webhooks. */
+    adminPort: integer(0, 65535).optional(),
+    publicUrl,
+    bodyLimitBytes: integer(1024).default(1_048_576),
+  })
+  .refine((value) => value.adminPort === undefined || value.adminPort === 0 || value.adminPort !== value.port, { path: ['adminPort'], message: 'must differ from server.port' });
 
 const redisNode = z.strictObject({ host: nonEmpty, port: integer(1, 65535).default(6379) });
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
 import type { TestBridge } from './test-bridge.ts';
 
 export interface DeskPeers<D> {

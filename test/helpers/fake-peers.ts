@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../fakes/jira.ts';
-import type { RecordedRequest } from '../fakes/listen.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
+import { startFakeJira, type FakeJira } from '../../src/sandbox/jira.ts';
+import type { RecordedRequest } from '../../src/sandbox/listen.ts';
 import { loadFixture, type Fixtures } from '../fixtures/load-fixture.ts';
 import type { DepsOverrides } from '../../src/deps.ts';
 import { startTestBridge, type TestBridge } from './test-bridge.ts';

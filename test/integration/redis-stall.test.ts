@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.ts';
 import { startTestBridge } from '../helpers/test-bridge.ts';
 import { waitFor } from '../helpers/wait-for.ts';

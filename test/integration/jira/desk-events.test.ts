@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../../src/jobs/reconcile.ts';
 import { redisKeys } from '../../../src/store/redis-keys.ts';
 import { adfToText } from '../../../src/tickets/jira/adf.ts';
-import { startFakeJira } from '../../fakes/jira.ts';
+import { startFakeJira } from '../../../src/sandbox/jira.ts';
 import { loadFixture } from '../../fixtures/load-fixture.ts';
 import { useDeskPeers } from '../../helpers/desk-peers.ts';
 import { checksSettled } from '../../helpers/ticket-checks.ts';

@@ -2,8 +2,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeConductorOne, type FakeConductorOne } from '../../fakes/conductorone.ts';
-import { startFakeServiceNow, type FakeServiceNow } from '../../fakes/servicenow.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../../src/sandbox/conductorone.ts';
+import { startFakeServiceNow, type FakeServiceNow } from '../../../src/sandbox/servicenow.ts';
 import { startTestBridge } from '../../helpers/test-bridge.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { listen, sendJson, type RecordedRequest } from './listen.ts';
+import { listen, sendJson, type RecordedRequest, type TlsOptions } from './listen.ts';
 
 export type SnRecord = Record<string, string> & { sys_id: string; number: string; state: string; correlation_id: string };
 export type SnMode = { kind: 'hibernating' } | { kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number };
@@ -38,7 +38,7 @@ export interface FakeServiceNow {
 
 const PREFIX: Record<string, string> = { incident: 'INC', sc_task: 'SCTASK', sc_req_item: 'RITM' };
 
-export async function startFakeServiceNow(options: { username?: string; password?: string; clientId?: string; clientSecret?: string } = {}): Promise<FakeServiceNow> {
+export async function startFakeServiceNow(options: { username?: string; password?: string; clientId?: string; clientSecret?: string; tls?: TlsOptions } = {}): Promise<FakeServiceNow> {
   const expected = `Basic ${Buffer.from(`${options.username ?? 'bridge'}:${options.password ?? 'sn-password'}`).toString('base64')}`;
   const tokens = new Set<string>();
   const modes: SnMode[] = [];
@@ -139,7 +139,7 @@ export async function startFakeServiceNow(options: { username?: string; password
       return;
     }
     failure(response, 405, 'Method not supported');
-  });
+  }, options.tls);
 
   const fake: FakeServiceNow = {
     url: server.url,

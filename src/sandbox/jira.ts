@@ -33,7 +33,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { listen, sendJson, type RecordedRequest } from './listen.ts';
+import { listen, sendJson, type RecordedRequest, type TlsOptions } from './listen.ts';
 
 /** The text of an ADF document: what Jira's length limit counts. */
 function adfText(node: unknown): string {
@@ -105,7 +105,7 @@ const STATUS_CATEGORY = {
   done: { id: 3, key: 'done', colorName: 'green', name: 'Done' },
 } as const;
 
-export async function startFakeJira(options: { email?: string; apiToken?: string } = {}): Promise<FakeJira> {
+export async function startFakeJira(options: { email?: string; apiToken?: string; tls?: TlsOptions } = {}): Promise<FakeJira> {
   const email = options.email ?? 'bridge@acme.example';
   const apiToken = options.apiToken ?? 'jira-api-token';
   const expectedAuth = `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`;
@@ -296,7 +296,7 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
     }
 
     errorCollection(response, 404, [`No fake route for ${request.method} ${path}`]);
-  });
+  }, options.tls);
   base = server.url;
 
   const fake: FakeJira = {
