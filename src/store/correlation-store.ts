@@ -159,9 +159,11 @@ export class CorrelationStore {
     const record = this.keys.record(taskId, stepId);
     const history = this.keys.history(taskId, stepId);
     const step = encodeStep(taskId, stepId);
-    const write = this.redis.multi();
-    if (ticket.system !== 'jira') write.set(this.keys.ticket(ticket.system, ticket.key), step, 'EX', RECORD_TTL_SECONDS);
-    await write
+    // Events are matched by the ticket's id, which survives a move; the key index lets an operator find the task by
+    // the key the ticket was opened with (console search, `status`), and a key never passes to another ticket.
+    await this.redis
+      .multi()
+      .set(this.keys.ticket(ticket.system, ticket.key), step, 'EX', RECORD_TTL_SECONDS)
       .hset(record, {
         state: 'ticket_created',
         updatedAt: at,

@@ -21,7 +21,8 @@ export interface FailedTask {
 
 /**
  * A bridge with the console on and workers running, and one grant whose create-ticket job failed for good because
- * Jira refused the issue (400 with its own message): what an operator finds and replays.
+ * Jira refused the issue (400 with its own message) and was held (`jobs.onCreateFailure: hold`): what an operator
+ * finds and replays.
  */
 export async function startBridgeWithFailedTask(): Promise<FailedTask> {
   const c1 = await startFakeConductorOne();
@@ -33,7 +34,8 @@ export async function startBridgeWithFailedTask(): Promise<FailedTask> {
       jira: { baseUrl: jira.url, email: 'bridge@acme.example', apiToken: 'jira-api-token', webhookSecret: JIRA_WEBHOOK_SECRET },
       defaultRoute: { jira: { project: 'OPS' } },
       reconcile: { intervalSeconds: 0 },
-      jobs: { attempts: 1, backoffMs: 20 },
+      // Held, not reported: the failed job waits in the failed set for the operator, as this helper promises.
+      jobs: { attempts: 1, backoffMs: 20, onCreateFailure: 'hold' },
       admin: CONSOLE_ADMIN,
     },
   });
