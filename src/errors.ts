@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   csrf_rejected: { status: 403, retryable: false },
   // generic
   not_found: { status: 404, retryable: false },
+  /** A failed job that replaying cannot help (a callback refused for good, a step already reported). */
+  not_replayable: { status: 409, retryable: false },
   internal_error: { status: 500, retryable: true },
 } as const;
 

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { failedJobs } from '../queue/failed-jobs.ts';
-import { requeueFailed } from '../queue/requeue-failed.ts';
-import { replayVerdict } from './replay-verdict.ts';
+import { replayJob, type ReplayOutcome } from '../queue/replay-job.ts';
+import { replayVerdict } from '../queue/replay-verdict.ts';
 import type { Deps } from '../deps.ts';
 import type { CliIo } from './io.ts';
 
@@ -62,25 +62,25 @@ export async function listFailed(deps: QueueDeps, queueName: string | undefined,
  * own id (so a replay never duplicates a ticket or a callback) and with its attempts counted afresh; says of each
  * other one why it is left.
  */
+async function wouldReplay(deps: QueueDeps, queueName: string, job: Job): Promise<ReplayOutcome> {
+  const verdict = await replayVerdict(deps.correlationStore, queueName, job);
+  return verdict.replay ? { replayed: true } : { replayed: false, why: verdict.why };
+}
+
 export async function replayFailed(deps: QueueDeps, queueName: string | undefined, dryRun: boolean, io: CliIo): Promise<number> {
   let replayed = 0;
   let left = 0;
   for (const queue of queuesNamed(deps, queueName)) {
     for await (const job of failedJobs(queue)) {
-      const verdict = await replayVerdict(deps.correlationStore, queue.name, job);
-      if (!verdict.replay) {
+      // A dry run asks only whether; a real one decides and acts in one place, shared with the operator console.
+      const outcome = dryRun ? await wouldReplay(deps, queue.name, job) : await replayJob(deps.correlationStore, queue.name, job);
+      if (!outcome.replayed) {
         io.out(`not replayed ${describeJob(queue.name, job)}`);
-        io.out(`  why: ${verdict.why}`);
+        io.out(`  why: ${outcome.why}`);
         left += 1;
         continue;
       }
       io.out(`${dryRun ? 'would replay' : 'replaying'} ${describeJob(queue.name, job)}`);
-      if (!dryRun) {
-        const { taskId, stepId } = job.data as { taskId: string; stepId: string };
-        // The record first: a callback job run before its record is due again would find it failed and send nothing.
-        if (verdict.reopenCallback) await deps.correlationStore.reopenCallback(taskId, stepId, new Date().toISOString());
-        await requeueFailed(job);
-      }
       replayed += 1;
     }
   }

@@ -1,3 +1,4 @@
+import { replayJob } from '../../queue/replay-job.ts';
 import type { Job } from 'bullmq';
 import type { TicketRequest } from '../../domain/provisioning-request.ts';
 import { stepJobId, type CreateTicketJob, type Queues } from '../../queue/queues.ts';
@@ -9,7 +10,7 @@ import type { CorrelationRecord, CorrelationStore } from '../../store/correlatio
  */
 export interface ConsoleSources {
   queues: Queues;
-  store: Pick<CorrelationStore, 'findTask' | 'findByTicket'>;
+  store: Pick<CorrelationStore, 'findTask' | 'findByTicket' | 'get' | 'reopenCallback'>;
 }
 
 export interface StepView {
@@ -156,14 +157,15 @@ export async function failedJobs(sources: ConsoleSources, limit = 100): Promise<
   return views.sort((a, b) => (b.failedAt ?? '').localeCompare(a.failedAt ?? ''));
 }
 
-export type ReplayResult = { replayed: true; queue: string; jobId: string } | { replayed: false; reason: string };
+export type ReplayResult = { replayed: true; queue: string; jobId: string } | { replayed: false; reason: string; code: 'not_found' | 'not_replayable' };
 
-/** Moves one failed job back to waiting under its own id, as `replay-failed` does: a replay never duplicates work. */
+/** Replays one failed job exactly as `replay-failed` does (`replayJob`): never a duplicate, never a refused callback again. */
 export async function replayFailedJob(sources: ConsoleSources, queueName: string, jobId: string): Promise<ReplayResult> {
   const queue = sources.queues.all.find((q) => q.name === queueName);
-  if (queue === undefined) return { replayed: false, reason: `unknown queue ${JSON.stringify(queueName)}` };
+  if (queue === undefined) return { replayed: false, code: 'not_found', reason: `unknown queue ${JSON.stringify(queueName)}` };
   const job = await queue.getJob(jobId);
-  if (job === undefined || !(await job.isFailed())) return { replayed: false, reason: `no failed job ${JSON.stringify(jobId)} in ${queueName}` };
-  await job.retry('failed');
+  if (job === undefined || !(await job.isFailed())) return { replayed: false, code: 'not_found', reason: `no failed job ${JSON.stringify(jobId)} in ${queueName}` };
+  const outcome = await replayJob(sources.store, queueName, job);
+  if (!outcome.replayed) return { replayed: false, code: 'not_replayable', reason: `not replayed: ${outcome.why}` };
   return { replayed: true, queue: queueName, jobId };
 }

@@ -65,7 +65,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
       const jobId = formField(request.body, 'jobId');
       if (queue === undefined || jobId === undefined || jobId === '') throw new BridgeError('invalid_form', 'give queue and jobId');
       const result = await replayFailedJob(deps, queue, jobId);
-      if (!result.replayed) throw new BridgeError('not_found', result.reason);
+      if (!result.replayed) throw new BridgeError(result.code, result.reason);
       request.log.info({ queue, jobId }, 'failed job replayed from the console');
       const back = backTo(formField(request.body, 'back'));
       return reply.code(303).header('location', `${back}${back.includes('?') ? '&' : '?'}replayed=${encodeURIComponent(jobId)}`).send();

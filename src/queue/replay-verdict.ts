@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { QUEUE_NAMES } from '../queue/queues.ts';
+import { QUEUE_NAMES } from './queues.ts';
 import type { CorrelationStore } from '../store/correlation-store.ts';
 
 /** Whether replaying a failed job can do any good, and if not, why: what `replay-failed` prints for it. */
@@ -12,7 +12,7 @@ const REPLAY: ReplayVerdict = { replay: true, reopenCallback: false };
  * that C1 or the bridge refused for good (a 4xx answer, a foreign origin) would be refused again. A failed create is
  * replayed while its step still waits for a ticket. Reconcile runs are always replayed.
  */
-export async function replayVerdict(store: CorrelationStore, queueName: string, job: Job): Promise<ReplayVerdict> {
+export async function replayVerdict(store: Pick<CorrelationStore, 'get'>, queueName: string, job: Job): Promise<ReplayVerdict> {
   if (queueName === QUEUE_NAMES.reconcile) return REPLAY;
   const { taskId, stepId } = job.data as { taskId?: string; stepId?: string };
   const record = taskId === undefined || stepId === undefined ? undefined : await store.get(taskId, stepId);
