@@ -164,7 +164,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
       ...(overrides.sandbox === undefined ? {} : { sandbox: { peers: overrides.sandbox, store: correlationStore, publicUrl: config.server.publicUrl } }),
       ...(config.admin.username === undefined || config.admin.password === undefined
         ? {}
-        : { admin: { username: config.admin.username, password: config.admin.password, queues, store: correlationStore } }),
+        : { admin: { username: config.admin.username, password: config.admin.password, queues, store: correlationStore, preview: config } }),
       bodyLimitBytes: config.server.bodyLimitBytes,
       c1: {
         verifyC1Token,

@@ -1,7 +1,7 @@
 import type { BridgeConfig } from '../config/schema.ts';
 import { previewTask } from '../preview/preview-task.ts';
 import { renderPreview, renderPreviewTable } from '../preview/render-preview.ts';
-import { fixtureBody, fixtureNames } from './fixtures.ts';
+import { fixtureBody, fixtureNames } from '../c1/sample-payloads.ts';
 import type { CliIo } from './io.ts';
 
 function readPayload(source: string): unknown {

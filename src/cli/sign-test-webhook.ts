@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BridgeConfig } from '../config/schema.ts';
 import { devKey, serveJwks, signWebhook } from './dev-signing.ts';
-import { fixtureBody, fixtureNames } from './fixtures.ts';
+import { fixtureBody, fixtureNames } from '../c1/sample-payloads.ts';
 import type { CliIo } from './io.ts';
 
 

@@ -1,3 +1,4 @@
+import type { PreviewConfig } from '../preview/preview-task.ts';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
@@ -13,6 +14,8 @@ export interface AdminDeps {
   password: string;
   queues: Queues;
   store: CorrelationStore;
+  /** Routes and templates for the console's dry run (`/admin/preview`). */
+  preview?: PreviewConfig;
 }
 
 /** True when `authorization` is HTTP Basic with exactly these credentials (compared in constant time). */
@@ -41,7 +44,7 @@ export function adminRoutes(deps: AdminDeps) {
     });
 
     // The operator console: /admin/ and the task pages a browser gets at /admin/tasks/<taskId>.
-    const consoleDeps = { username: deps.username, password: deps.password, queues: deps.queues, store: deps.store };
+    const consoleDeps = { username: deps.username, password: deps.password, queues: deps.queues, store: deps.store, ...(deps.preview === undefined ? {} : { preview: deps.preview }) };
     await app.register(consoleRoutes(consoleDeps));
 
     app.get<{ Params: { taskId: string }; Querystring: { replayed?: string } }>('/admin/tasks/:taskId', async (request, reply) => {

@@ -1,9 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { fixtureBody } from '../c1/sample-payloads.ts';
 import type { SandboxPeers } from './sandbox-peers.ts';
-
-/** The sample bodies: the ConductorOne fixtures the tests use (copied unchanged from C1's documented examples). */
-const FIXTURES = new URL('../../test/fixtures/conductorone/', import.meta.url);
 
 export const SAMPLES = {
   grant: { fixture: 'provision-grant', label: 'a grant: GitHub Org Admin for Jane Doe (routed to Jira)' },
@@ -72,7 +69,7 @@ export function createSandboxActions(peers: SandboxPeers, publicUrl: string, bri
     deliveries: [],
     activity: [],
     async send(sample) {
-      const body = JSON.parse(readFileSync(new URL(`${SAMPLES[sample].fixture}.json`, FIXTURES), 'utf8')) as {
+      const body = JSON.parse(fixtureBody(SAMPLES[sample].fixture).toString('utf8')) as {
         callbackUrl: string;
         webhookId: string;
         payload: { taskView: { task: { id: string } } };

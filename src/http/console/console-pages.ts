@@ -6,7 +6,7 @@ export interface Notice {
   text: string;
 }
 
-const NAV = html`<nav aria-label="console"><a href="/admin/">Tasks</a> · <a href="/admin/queues">Queues</a></nav>`;
+export const NAV = html`<nav aria-label="console"><a href="/admin/">Tasks</a> · <a href="/admin/preview">Preview a task</a> · <a href="/admin/queues">Queues</a></nav>`;
 
 function taskLink(taskId: string): SafeHtml {
   return html`<a href="/admin/tasks/${encodeURIComponent(taskId)}">${taskId}</a>`;

@@ -4,12 +4,18 @@ import { formBodyParser, formField } from '../form-body.ts';
 import { crossSite } from '../same-origin.ts';
 import { failedJobs, findTasks, replayFailedJob, taskView, type ConsoleSources } from './console-data.ts';
 import { csrfToken, csrfTokenValid } from './csrf.ts';
+import { fixtureBody, fixtureNames } from '../../c1/sample-payloads.ts';
+import { previewTask, type PreviewConfig } from '../../preview/preview-task.ts';
+import { renderPreview } from '../../preview/render-preview.ts';
+import { renderPreviewPage } from './preview-page.ts';
 import { renderHome, renderHomeLive, renderTaskLive, renderTaskPage, type Notice } from './console-pages.ts';
 
 export interface ConsoleDeps extends ConsoleSources {
   username: string;
   password: string;
   now?: () => number;
+  /** The routes and templates a dry run goes through (`/admin/preview`); without them the page is not offered. */
+  preview?: PreviewConfig;
 }
 
 type Query = { q?: string; replayed?: string };
@@ -57,6 +63,32 @@ export function consoleRoutes(deps: ConsoleDeps) {
     app.get<{ Params: { taskId: string } }>('/admin/tasks/:taskId/live', async (request, reply) =>
       reply.type(HTML).send(renderTaskLive(await taskPageView(deps, request.params.taskId)).markup),
     );
+
+    const preview = deps.preview;
+    if (preview !== undefined) {
+      const dryRun = (payload: string): string[] => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(payload);
+        } catch (error) {
+          return [`not JSON: ${error instanceof Error ? error.message : String(error)}`];
+        }
+        return renderPreview(previewTask(preview, parsed));
+      };
+      app.get<{ Querystring: { fixture?: string } }>('/admin/preview', async (request, reply) => {
+        const fixtures = fixtureNames();
+        const fixture = request.query.fixture;
+        if (fixture === undefined) return reply.type(HTML).send(renderPreviewPage({ fixtures, payload: '' }));
+        if (!fixtures.includes(fixture)) throw new BridgeError('invalid_form', `no sample named ${JSON.stringify(fixture)}; samples: ${fixtures.join(', ')}`);
+        const payload = fixtureBody(fixture).toString('utf8');
+        return reply.type(HTML).send(renderPreviewPage({ fixtures, fixture, payload, report: dryRun(payload) }));
+      });
+      app.post('/admin/preview', async (request, reply) => {
+        const payload = formField(request.body, 'payload');
+        if (payload === undefined || payload.trim() === '') throw new BridgeError('invalid_form', 'paste a webhook body into the payload field');
+        return reply.type(HTML).send(renderPreviewPage({ fixtures: fixtureNames(), payload, report: dryRun(payload) }));
+      });
+    }
 
     app.post('/admin/failed/replay', async (request, reply) => {
       if (crossSite(request)) throw new BridgeError('csrf_rejected', 'a replay must come from the console itself');

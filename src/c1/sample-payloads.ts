@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** The shipped ConductorOne sample payloads (the ones the tests use). */
+/** The shipped ConductorOne sample payloads (the ones the tests use), for the CLI, the sandbox and the console's preview. */
 const FIXTURES = new URL('../../test/fixtures/conductorone/', import.meta.url);
 
 /** A sample by name (`provision-grant`), or the caller's own file when the name ends in `.json`. */
