@@ -2,7 +2,8 @@
  * Development signing: a local ES256 key that stands in for a tenant's, its JWKS served on localhost, and webhooks
  * signed with it exactly as ConductorOne signs them. For trying a bridge without a tenant; never for production.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { webhookClaims } from '../c1/webhook-claims.ts';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,16 +42,7 @@ export interface SignedDelivery {
 /** Signs `body` as C1 does (https://conductorone.com/docs/product/admin/webhooks, "Webhook authentication"). */
 export async function signWebhook(key: DevKey, body: Buffer, claims: { iss: string; aud: string; htu: string }, now = Date.now()): Promise<SignedDelivery> {
   const iat = Math.floor(now / 1000);
-  const all = {
-    ...claims,
-    htm: 'POST',
-    c1typ: 'wh',
-    iat,
-    nbf: iat - 60,
-    exp: iat + 120,
-    jti: randomUUID(),
-    htb_s256: createHash('sha256').update(body).digest('base64'),
-  };
+  const all = webhookClaims(claims, body, iat);
   const privateKey = await importJWK(key.privateJwk, 'ES256');
   const token = await new SignJWT(all).setProtectedHeader({ alg: 'ES256', kid: key.privateJwk.kid ?? 'dev', typ: 'JWT' }).sign(privateKey);
   return { token, body, claims: all };

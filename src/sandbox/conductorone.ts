@@ -14,7 +14,8 @@
  * - A callback C1 has processed but whose answer never reaches the caller (a dropped connection, an answer slower than
  *   the caller waits) leaves the URL used all the same: the next POST to it gets the 400 above.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { webhookClaims } from '../c1/webhook-claims.ts';
+import { randomUUID } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { listen, sendJson, type Listening, type RecordedRequest } from './listen.ts';
 
@@ -86,18 +87,7 @@ export async function startFakeConductorOne(tenant = 'acme.conductor.one'): Prom
   let callbackFailures: { times: number; status: number } = { times: 0, status: 200 };
   const plan: Array<'drop' | { lateMs: number } | { status: number }> = [];
 
-  const claimsFor = (body: Buffer | string, audience: string, htu: string, iat: number): Record<string, unknown> => ({
-    iss: tenant,
-    aud: audience,
-    htu,
-    htm: 'POST',
-    c1typ: 'wh',
-    iat,
-    nbf: iat - 60,
-    exp: iat + 120,
-    jti: randomUUID(),
-    htb_s256: createHash('sha256').update(body).digest('base64'),
-  });
+  const claimsFor = (body: Buffer | string, audience: string, htu: string, iat: number) => webhookClaims({ iss: tenant, aud: audience, htu }, body, iat);
 
   const fake: FakeConductorOne = {
     tenant,
