@@ -1,0 +1,205 @@
+/**
+ * How send-callback treats each kind of answer from ConductorOne's callback endpoint (contract §5): 2xx reported,
+ * 408/429/5xx and no answer retried, any other answer (C1's 400 for a used or expired URL, a redirect) failed for
+ * good and never retried or followed. A task no route accepts is reported errored at once, so no desk is involved.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CorrelationRecord } from '../../../src/store/correlation-store.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../fakes/conductorone.ts';
+import { listen, sendJson, type Listening, type RecordedRequest } from '../../fakes/listen.ts';
+import { loadFixture } from '../../fixtures/load-fixture.ts';
+import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
+
+const STEP = '2pQdStepProv';
+const ATTEMPTS = 4;
+
+let c1: FakeConductorOne;
+let bridge: TestBridge;
+/** A second C1-like origin whose answers each test scripts: `answer` decides the reply to each callback. */
+let scripted: Listening;
+let answer: (request: RecordedRequest, response: ServerResponse, nth: number) => void = (_r, response) => sendJson(response, 200, {});
+const received: RecordedRequest[] = [];
+
+beforeAll(async () => {
+  c1 = await startFakeConductorOne();
+  scripted = await listen((request, response) => {
+    received.push(request);
+    answer(request, response, received.filter((r) => r.path === request.path).length);
+  });
+  bridge = await startTestBridge({
+    c1,
+    config: {
+      conductorone: { tenant: c1.tenant, jwksUrl: c1.jwksUrl, callbackOrigins: [c1.url, scripted.url, 'https://acme.conductor.one'] },
+      jobs: { attempts: ATTEMPTS, backoffMs: 10 },
+      reconcile: { intervalSeconds: 0 },
+    },
+  });
+  await bridge.deps.startWorkers();
+});
+afterAll(async () => {
+  await bridge.close();
+  await scripted.close();
+  await c1.close();
+});
+
+/** Delivers a grant that no route accepts (so it is reported errored at once) with this callback URL. */
+async function deliver(callbackUrl: string): Promise<string> {
+  const fixture = loadFixture('provision-grant');
+  const taskId = `cb-${randomUUID().slice(0, 8)}`;
+  fixture.payload.taskView.task.id = taskId;
+  fixture.callbackUrl = callbackUrl;
+  expect((await bridge.deliver(fixture)).statusCode).toBe(202);
+  return taskId;
+}
+
+/** Waits until the step's send-callback job has finished for good, and gives its state with the record. */
+async function settled(taskId: string): Promise<{ job: string; attempts: number; record: CorrelationRecord }> {
+  const job = await waitFor('the send-callback job', () => bridge.deps.queues.sendCallback.getJob(`${taskId}|${STEP}`));
+  const state = await waitFor('the send-callback job to finish', async () => {
+    const now = await job.getState();
+    return now === 'completed' || now === 'failed' ? now : undefined;
+  });
+  const fresh = await bridge.deps.queues.sendCallback.getJob(`${taskId}|${STEP}`);
+  const record = await bridge.deps.correlationStore.get(taskId, STEP);
+  if (record === undefined) throw new Error(`no record for ${taskId}`);
+  return { job: state, attempts: fresh?.attemptsMade ?? 0, record };
+}
+
+const callsTo = (path: string) => received.filter((request) => request.path === path);
+const pathOf = (url: string) => new URL(url).pathname;
+
+async function callbackCount(labels: { result: string; outcome: string }): Promise<number> {
+  const metric = await bridge.deps.metrics.callbacks.get();
+  return metric.values.find((v) => v.labels['result'] === labels.result && v.labels['outcome'] === labels.outcome)?.value ?? 0;
+}
+
+describe('send-callback: answers that end the step', () => {
+  it.each([200, 204, 299])('a %d answer is reported after one POST of {"version":"v1","errored":{comment}}', async (status) => {
+    answer = (_request, response) => sendJson(response, status, {});
+    const url = `${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`;
+    const delivered = await callbackCount({ result: 'delivered', outcome: 'errored' });
+    const { job, record } = await settled(await deliver(url));
+    expect(job).toBe('completed');
+    expect(record.state).toBe('reported');
+    expect(record.fields['callbackResult']).toBe(`errored: ConductorOne answered ${status.toString()}`);
+    const [call, ...more] = callsTo(pathOf(url));
+    expect(more).toEqual([]);
+    expect(call?.method).toBe('POST');
+    expect(call?.headers['content-type']).toBe('application/json');
+    const sent = JSON.parse(call?.body ?? '{}') as { version: string; errored: { comment: string } };
+    expect(Object.keys(sent)).toEqual(['version', 'errored']);
+    expect(sent.version).toBe('v1');
+    expect(sent.errored.comment).toContain('no route');
+    expect(record.history.map((h) => h.event)).toContain('reported');
+    expect(bridge.logs.find((line) => line['msg'] === 'callback delivered' && line['taskId'] === record.taskId)).toMatchObject({ outcome: 'errored', status });
+    expect(await callbackCount({ result: 'delivered', outcome: 'errored' })).toBe(delivered + 1);
+  });
+
+  it.each([400, 401, 404, 409, 410, 499])('a %d answer is failed for good after one POST, recorded with the answer, never retried', async (status) => {
+    answer = (_request, response) => sendJson(response, status, { code: 3, message: 'callback already used or expired' });
+    const url = `${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`;
+    const failed = await callbackCount({ result: 'failed', outcome: 'errored' });
+    const { job, attempts, record } = await settled(await deliver(url));
+    expect(job).toBe('failed');
+    expect(attempts).toBe(1);
+    expect(callsTo(pathOf(url))).toHaveLength(1);
+    expect(record.state).toBe('callback_failed');
+    expect(record.fields['callbackResult']).toBe(`ConductorOne answered ${status.toString()}: {"code":3,"message":"callback already used or expired"}`);
+    expect(bridge.logs.find((line) => line['msg'] === 'callback refused; not retried' && line['taskId'] === record.taskId)).toMatchObject({ level: 50, status });
+    expect(await callbackCount({ result: 'failed', outcome: 'errored' })).toBe(failed + 1);
+  });
+
+  it("C1's own 400 for a used URL (the fake C1 uses a URL up like C1 does) is not retried", async () => {
+    const url = c1.callbackUrl(`used-${randomUUID()}`);
+    await fetch(url, { method: 'POST', body: '{}' });
+    const before = c1.callbacks.length;
+    const { attempts, record } = await settled(await deliver(url));
+    expect(attempts).toBe(1);
+    expect(c1.callbacks.length - before).toBe(1);
+    expect(record.state).toBe('callback_failed');
+    expect(record.fields['callbackResult']).toMatch(/^ConductorOne answered 400: /);
+  });
+
+  it('a redirect is not followed: the target gets nothing and the step is failed with the 3xx', async () => {
+    const target = await listen((_request, response) => sendJson(response, 200, {}));
+    const reached: RecordedRequest[] = [];
+    target.server.on('request', (request: { url?: string }) => reached.push({ path: request.url ?? '' } as RecordedRequest));
+    try {
+      for (const status of [300, 302, 307, 308]) {
+        answer = (_request, response) => {
+          response.statusCode = status;
+          response.setHeader('location', `${target.url}/api/v1/webhooks/callback/forwarded`);
+          response.end();
+        };
+        const url = `${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`;
+        const { attempts, record } = await settled(await deliver(url));
+        expect(attempts).toBe(1);
+        expect(record.state).toBe('callback_failed');
+        expect(record.fields['callbackResult']).toMatch(new RegExp(`^ConductorOne answered ${status.toString()}: `));
+      }
+      expect(reached).toEqual([]);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+describe('send-callback: answers that are retried', () => {
+  it.each([408, 429, 500, 502, 503])('a %d answer is retried and the second POST, answered 200, reports the step', async (status) => {
+    answer = (_request, response, nth) => (nth === 1 ? sendJson(response, status, { code: 14, message: 'unavailable' }) : sendJson(response, 200, {}));
+    const url = `${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`;
+    const retried = await callbackCount({ result: 'retry', outcome: 'errored' });
+    const { job, attempts, record } = await settled(await deliver(url));
+    expect(job).toBe('completed');
+    expect(attempts).toBe(2);
+    const calls = callsTo(pathOf(url));
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.body).toBe(calls[0]?.body);
+    expect(record.state).toBe('reported');
+    expect(await callbackCount({ result: 'retry', outcome: 'errored' })).toBe(retried + 1);
+  });
+
+  it('no answer at all (the connection dropped before an answer) is retried', async () => {
+    answer = (_request, response, nth) => (nth === 1 ? response.socket?.destroy() : sendJson(response, 200, {}));
+    const url = `${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`;
+    const { attempts, record } = await settled(await deliver(url));
+    expect(attempts).toBe(2);
+    expect(callsTo(pathOf(url))).toHaveLength(2);
+    expect(record.state).toBe('reported');
+  });
+
+  it('a 5xx every time uses every attempt and never records the step as reported', async () => {
+    answer = (_request, response) => sendJson(response, 503, { code: 14, message: 'unavailable' });
+    const url = `${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`;
+    const { job, attempts, record } = await settled(await deliver(url));
+    expect(job).toBe('failed');
+    expect(attempts).toBe(ATTEMPTS);
+    expect(callsTo(pathOf(url))).toHaveLength(ATTEMPTS);
+    expect(record.state).not.toBe('reported');
+  });
+});
+
+describe('send-callback: the callback URL must be on an allowed origin', () => {
+  it.each([
+    ['a host that only starts like the tenant', 'https://acme.conductor.one.evil.com/api/v1/webhooks/callback/t', 'https://acme.conductor.one.evil.com'],
+    ['the tenant as user name before another host', 'https://acme.conductor.one@evil.example/api/v1/webhooks/callback/t', 'https://evil.example'],
+    ['credentials on the allowed host', 'https://user:pass@acme.conductor.one/api/v1/webhooks/callback/t', 'https://acme.conductor.one'],
+    ['the tenant on another port', 'https://acme.conductor.one:8443/api/v1/webhooks/callback/t', 'https://acme.conductor.one:8443'],
+    ['the tenant over plain http', 'http://acme.conductor.one/api/v1/webhooks/callback/t', 'http://acme.conductor.one'],
+  ])('%s is refused, recorded and logged, and nothing is sent', async (_name, url, origin) => {
+    const refused = await callbackCount({ result: 'refused', outcome: 'errored' });
+    const before = received.length;
+    const { job, attempts, record } = await settled(await deliver(url));
+    expect(job).toBe('failed');
+    expect(attempts).toBe(1);
+    expect(record.state).toBe('callback_failed');
+    expect(record.fields['callbackResult']).toBe(`refused: the callback URL's origin ${origin} is not in conductorone.callbackOrigins`);
+    expect(bridge.logs.find((line) => line['msg'] === 'callback refused: foreign origin' && line['taskId'] === record.taskId)).toMatchObject({ level: 50, origin });
+    expect(received.length).toBe(before);
+    expect(await callbackCount({ result: 'refused', outcome: 'errored' })).toBe(refused + 1);
+    expect(bridge.logs.text()).not.toContain('/api/v1/webhooks/callback/t');
+  });
+});

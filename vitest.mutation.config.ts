@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The tests that exercise the mutated modules (src/verify, src/jobs/send-callback.ts, src/store, src/domain), for
+ * `npm run test:mutation`: running only these keeps a mutation run practical on a small machine.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'test/unit/verify/**/*.test.ts',
+      'test/unit/redis-unavailable.test.ts',
+      'test/unit/callback-allowed.test.ts',
+      'test/integration/jira/summary-shape.test.ts',
+      'test/integration/errors/**/*.test.ts',
+      'test/unit/domain/**/*.test.ts',
+      'test/unit/config/templates-in-config.test.ts',
+      'test/integration/conductorone-webhook.test.ts',
+      'test/integration/conductorone-outages.test.ts',
+      'test/integration/callbacks/**/*.test.ts',
+      'test/integration/verify/**/*.test.ts',
+      'test/integration/store/**/*.test.ts',
+      'test/integration/jira/round-trip.test.ts',
+      'test/integration/servicenow/round-trip.test.ts',
+      'test/integration/admin.test.ts',
+    ],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    pool: 'forks',
+  },
+});
