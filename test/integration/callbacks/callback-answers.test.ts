@@ -112,6 +112,15 @@ describe('send-callback: answers that end the step', () => {
     expect(await callbackCount({ result: 'failed', outcome: 'errored' })).toBe(failed + 1);
   });
 
+  it("keeps at most 1,000 characters of C1's answer in the record", async () => {
+    answer = (_request, response) => {
+      response.statusCode = 400;
+      response.end('e'.repeat(5_000));
+    };
+    const { record } = await settled(await deliver(`${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`));
+    expect(record.fields['callbackResult']).toBe(`ConductorOne answered 400: ${'e'.repeat(1_000)}`);
+  });
+
   it("C1's own 400 for a used URL (the fake C1 uses a URL up like C1 does) is not retried", async () => {
     const url = c1.callbackUrl(`used-${randomUUID()}`);
     await fetch(url, { method: 'POST', body: '{}' });
@@ -179,6 +188,19 @@ describe('send-callback: answers that are retried', () => {
     expect(attempts).toBe(ATTEMPTS);
     expect(callsTo(pathOf(url))).toHaveLength(ATTEMPTS);
     expect(record.state).not.toBe('reported');
+    expect((await bridge.deps.queues.sendCallback.getJob(`${record.taskId}|${STEP}`))?.failedReason).toBe('callback answered 503');
+  });
+
+  it('no answer every time uses every attempt, each counted as a retry, and says so in the job', async () => {
+    answer = (_request, response) => response.socket?.destroy();
+    const url = `${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`;
+    const retried = await callbackCount({ result: 'retry', outcome: 'errored' });
+    const { job, attempts, record } = await settled(await deliver(url));
+    expect(job).toBe('failed');
+    expect(attempts).toBe(ATTEMPTS);
+    expect(record.state).not.toBe('reported');
+    expect((await bridge.deps.queues.sendCallback.getJob(`${record.taskId}|${STEP}`))?.failedReason).toMatch(/^callback did not get an answer: \S/);
+    expect(await callbackCount({ result: 'retry', outcome: 'errored' })).toBe(retried + ATTEMPTS);
   });
 });
 
@@ -201,5 +223,45 @@ describe('send-callback: the callback URL must be on an allowed origin', () => {
     expect(received.length).toBe(before);
     expect(await callbackCount({ result: 'refused', outcome: 'errored' })).toBe(refused + 1);
     expect(bridge.logs.text()).not.toContain('/api/v1/webhooks/callback/t');
+  });
+});
+
+describe('send-callback: jobs that must not send anything', () => {
+  it('a step already reported is not called back again, even by another job for it', async () => {
+    answer = (_request, response) => sendJson(response, 200, {});
+    const url = `${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`;
+    const taskId = await deliver(url);
+    expect((await settled(taskId)).record.state).toBe('reported');
+    const again = await bridge.deps.queues.sendCallback.add('send-callback', { taskId, stepId: STEP }, { jobId: `${taskId}|${STEP}|again` });
+    await waitFor('the second job to finish', async () => ((await again.getState()) === 'completed' ? true : undefined));
+    expect((await bridge.deps.queues.sendCallback.getJob(`${taskId}|${STEP}|again`))?.returnvalue).toEqual({ sent: false, reason: 'already reported' });
+    expect(callsTo(pathOf(url))).toHaveLength(1);
+  });
+
+  it('a job for a step with no record, or with no outcome yet, fails for good at once and sends nothing', async () => {
+    const before = received.length;
+    const ghost = await bridge.deps.queues.sendCallback.add('send-callback', { taskId: 'ghost-task', stepId: STEP }, { jobId: `ghost-${randomUUID()}` });
+    // A record still waiting for its ticket: delivered, but its create-ticket job is gone, so nothing decides it.
+    const fixture = loadFixture('provision-grant');
+    const taskId = `undecided-${randomUUID().slice(0, 8)}`;
+    fixture.payload.taskView.task.id = taskId;
+    fixture.callbackUrl = `${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`;
+    await bridge.deps.queues.createTicket.pause();
+    try {
+      expect((await bridge.deliver(fixture)).statusCode).toBe(202);
+      const early = await bridge.deps.queues.sendCallback.add('send-callback', { taskId, stepId: STEP }, { jobId: `early-${randomUUID()}` });
+      for (const [job, reason] of [
+        [ghost, `no record for task ghost-task step ${STEP}`],
+        [early, `task ${taskId} step ${STEP} has no outcome yet`],
+      ] as const) {
+        await waitFor('the job to fail', async () => ((await job.getState()) === 'failed' ? true : undefined));
+        const failed = await bridge.deps.queues.sendCallback.getJob(job.id ?? '');
+        expect(failed?.failedReason).toBe(reason);
+        expect(failed?.attemptsMade).toBe(1);
+      }
+      expect(received.length).toBe(before);
+    } finally {
+      await bridge.deps.queues.createTicket.resume();
+    }
   });
 });
