@@ -93,3 +93,28 @@ describe('a stale JWKS', () => {
     expect(await outcome()).toBe('jwks_unavailable');
   });
 });
+
+describe('the JWKS fetch', () => {
+  it('goes through the fetch the composition root passes in, when it passes one', async () => {
+    const seen: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      seen.push(String(input instanceof Request ? input.url : input));
+      return fetch(input, init);
+    };
+    const getKey = createJwksKeyResolver({ url: c1.jwksUrl, fetch: recording });
+    const through = createC1TokenVerifier({ tenant: c1.tenant, audience: AUDIENCE, endpointUrl: C1_ENDPOINT, clockToleranceSeconds: 30, getKey });
+    await expect(through(`Bearer ${await c1.sign(BODY, AUDIENCE, C1_ENDPOINT)}`, BODY)).resolves.toMatchObject({ claims: { iss: c1.tenant } });
+    expect(seen).toEqual([c1.jwksUrl]);
+  });
+
+  it('refetches on an unknown kid only after the cooldown', async () => {
+    const getKey = createJwksKeyResolver({ url: c1.jwksUrl, cooldownMs: 60_000 });
+    const slow = createC1TokenVerifier({ tenant: c1.tenant, audience: AUDIENCE, endpointUrl: C1_ENDPOINT, clockToleranceSeconds: 30, getKey });
+    await slow(`Bearer ${await c1.sign(BODY, AUDIENCE, C1_ENDPOINT)}`, BODY);
+    const fetched = c1.jwksRequests;
+    const kid = await c1.rotateKey('ES256');
+    const rotated = await c1.sign(BODY, AUDIENCE, C1_ENDPOINT, { kid });
+    await expect(slow(`Bearer ${rotated}`, BODY)).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(c1.jwksRequests).toBe(fetched);
+  });
+});
