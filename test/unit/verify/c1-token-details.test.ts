@@ -1,29 +1,18 @@
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTVerifyGetKey } from 'jose';
+import { generateKeyPair, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BridgeError } from '../../../src/errors.ts';
 import { bodyHash, createC1TokenVerifier } from '../../../src/verify/c1-token.ts';
 import { JwksUnavailableError } from '../../../src/verify/jwks.ts';
+import { AUDIENCE, BODY, ENDPOINT, NOW, TENANT, tokenSigner, type TokenSigner } from './token-fixture.ts';
 
-const TENANT = 'acme.conductor.one';
-const AUDIENCE = 'bridge.acme.example';
-const ENDPOINT = 'https://bridge.acme.example/webhooks/conductorone';
-const NOW = 1_790_000_000;
-const BODY = Buffer.from('{"version":"v1"}');
-
-let privateKey: CryptoKey;
+let signer: TokenSigner;
 let localKeys: JWTVerifyGetKey;
+const token = (claims?: Record<string, unknown>) => signer.token(claims);
 
 beforeAll(async () => {
-  const pair = await generateKeyPair('ES256', { extractable: true });
-  privateKey = pair.privateKey;
-  localKeys = createLocalJWKSet({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' }] });
+  signer = await tokenSigner();
+  localKeys = signer.getKey;
 });
-
-async function token(claims: Record<string, unknown> = {}): Promise<string> {
-  const base = { iss: TENANT, aud: AUDIENCE, htu: ENDPOINT, htm: 'POST', c1typ: 'wh', iat: NOW, nbf: NOW - 60, exp: NOW + 120, jti: 'jti-1', htb_s256: bodyHash(BODY), ...claims };
-  const defined = Object.fromEntries(Object.entries(base).filter(([, value]) => value !== undefined));
-  return new SignJWT(defined).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(privateKey);
-}
 
 function verifier(getKey: JWTVerifyGetKey = localKeys, at = NOW) {
   return createC1TokenVerifier({ tenant: TENANT, audience: AUDIENCE, endpointUrl: ENDPOINT, clockToleranceSeconds: 30, getKey, now: () => new Date(at * 1000) });

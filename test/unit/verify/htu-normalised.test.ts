@@ -1,26 +1,16 @@
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTVerifyGetKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BridgeError } from '../../../src/errors.ts';
-import { bodyHash, comparableUrl, createC1TokenVerifier } from '../../../src/verify/c1-token.ts';
+import { comparableUrl, createC1TokenVerifier } from '../../../src/verify/c1-token.ts';
+import { AUDIENCE, BODY, NOW, TENANT, tokenSigner, type TokenSigner } from './token-fixture.ts';
 
-const TENANT = 'acme.conductor.one';
-const AUDIENCE = 'bridge.acme.example';
-const NOW = 1_790_000_000;
-const BODY = Buffer.from('{"version":"v1"}');
-
-let privateKey: CryptoKey;
-let getKey: JWTVerifyGetKey;
-
+let signer: TokenSigner;
 beforeAll(async () => {
-  const pair = await generateKeyPair('ES256', { extractable: true });
-  privateKey = pair.privateKey;
-  getKey = createLocalJWKSet({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' }] });
+  signer = await tokenSigner();
 });
 
 async function verifyHtu(endpointUrl: string, htu: string): Promise<string> {
-  const verify = createC1TokenVerifier({ tenant: TENANT, audience: AUDIENCE, endpointUrl, clockToleranceSeconds: 30, getKey, now: () => new Date(NOW * 1000) });
-  const claims = { iss: TENANT, aud: AUDIENCE, htu, htm: 'POST', c1typ: 'wh', iat: NOW, nbf: NOW - 60, exp: NOW + 120, jti: 'j', htb_s256: bodyHash(BODY) };
-  const token = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(privateKey);
+  const verify = createC1TokenVerifier({ tenant: TENANT, audience: AUDIENCE, endpointUrl, clockToleranceSeconds: 30, getKey: signer.getKey, now: () => new Date(NOW * 1000) });
+  const token = await signer.token({ htu });
   return verify(`Bearer ${token}`, BODY).then(
     () => 'accepted',
     (error: unknown) => (error instanceof BridgeError ? (error.reason ?? error.code) : String(error)),
@@ -56,6 +46,6 @@ describe('htu is compared with the public URL as URL normalises both', () => {
   });
 
   it('refuses to build a verifier for an endpoint that is no URL', () => {
-    expect(() => createC1TokenVerifier({ tenant: TENANT, audience: AUDIENCE, endpointUrl: '/webhooks/conductorone', clockToleranceSeconds: 30, getKey })).toThrow(TypeError);
+    expect(() => createC1TokenVerifier({ tenant: TENANT, audience: AUDIENCE, endpointUrl: '/webhooks/conductorone', clockToleranceSeconds: 30, getKey: signer.getKey })).toThrow(TypeError);
   });
 });
