@@ -108,7 +108,12 @@ describe('send-callback: answers that end the step', () => {
     expect(callsTo(pathOf(url))).toHaveLength(1);
     expect(record.state).toBe('callback_failed');
     expect(record.fields['callbackResult']).toBe(`ConductorOne answered ${status.toString()}: {"code":3,"message":"callback already used or expired"}`);
-    expect(bridge.logs.find((line) => line['msg'] === 'callback refused; not retried' && line['taskId'] === record.taskId)).toMatchObject({ level: 50, status });
+    expect(bridge.logs.find((line) => line['msg'] === 'callback refused; not retried' && line['taskId'] === record.taskId)).toMatchObject({
+      level: 50,
+      status,
+      outcome: 'errored',
+      answer: '{"code":3,"message":"callback already used or expired"}',
+    });
     expect(await callbackCount({ result: 'failed', outcome: 'errored' })).toBe(failed + 1);
   });
 
@@ -171,6 +176,25 @@ describe('send-callback: answers that are retried', () => {
     expect(await callbackCount({ result: 'retry', outcome: 'errored' })).toBe(retried + 1);
   });
 
+  it("a 429's Retry-After decides when the retry comes, instead of the backoff", async () => {
+    answer = (_request, response, nth) => {
+      if (nth > 1) return sendJson(response, 200, {});
+      response.setHeader('retry-after', '2');
+      return sendJson(response, 429, { code: 8, message: 'slow down' });
+    };
+    const url = `${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`;
+    const taskId = await deliver(url);
+    const job = await waitFor('the job to wait for its retry', async () => {
+      const current = await bridge.deps.queues.sendCallback.getJob(`${taskId}|${STEP}`);
+      return current !== undefined && (await current.getState()) === 'delayed' ? current : undefined;
+    });
+    // BullMQ keeps the delay it was given for the retry: Retry-After's 2 s, where the backoff alone gives 5–10 ms.
+    expect(job.delay).toBe(2_000);
+    expect(job.failedReason).toBe('callback answered 429');
+    const { record } = await settled(taskId);
+    expect(record.state).toBe('reported');
+  });
+
   it('no answer at all (the connection dropped before an answer) is retried', async () => {
     answer = (_request, response, nth) => (nth === 1 ? response.socket?.destroy() : sendJson(response, 200, {}));
     const url = `${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`;
@@ -219,7 +243,11 @@ describe('send-callback: the callback URL must be on an allowed origin', () => {
     expect(attempts).toBe(1);
     expect(record.state).toBe('callback_failed');
     expect(record.fields['callbackResult']).toBe(`refused: the callback URL's origin ${origin} is not in conductorone.callbackOrigins`);
-    expect(bridge.logs.find((line) => line['msg'] === 'callback refused: foreign origin' && line['taskId'] === record.taskId)).toMatchObject({ level: 50, origin });
+    expect(bridge.logs.find((line) => line['msg'] === 'callback refused: foreign origin' && line['taskId'] === record.taskId)).toMatchObject({
+      level: 50,
+      origin,
+      allowed: [c1.url, scripted.url, 'https://acme.conductor.one'],
+    });
     expect(received.length).toBe(before);
     expect(await callbackCount({ result: 'refused', outcome: 'errored' })).toBe(refused + 1);
     expect(bridge.logs.text()).not.toContain('/api/v1/webhooks/callback/t');
@@ -260,6 +288,27 @@ describe('send-callback: jobs that must not send anything', () => {
         expect(failed?.attemptsMade).toBe(1);
       }
       expect(received.length).toBe(before);
+    } finally {
+      await bridge.deps.queues.createTicket.resume();
+    }
+  });
+
+  it('a callback URL that is no URL at all is refused as such', async () => {
+    const fixture = loadFixture('provision-grant');
+    const taskId = `unparsable-${randomUUID().slice(0, 8)}`;
+    fixture.payload.taskView.task.id = taskId;
+    fixture.callbackUrl = `${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`;
+    await bridge.deps.queues.createTicket.pause();
+    try {
+      expect((await bridge.deliver(fixture)).statusCode).toBe(202);
+      // What a record damaged by hand would hold: the payload's schema never lets such a URL in.
+      await bridge.redis.hset(`${bridge.prefix}:task:${taskId}:${STEP}`, 'callbackUrl', 'no url at all');
+      await bridge.deps.correlationStore.decideOutcome(taskId, STEP, 'complete', 'done', new Date().toISOString());
+      const job = await bridge.deps.queues.sendCallback.add('send-callback', { taskId, stepId: STEP }, { jobId: `unparsable-${randomUUID()}` });
+      await waitFor('the job to fail', async () => ((await job.getState()) === 'failed' ? true : undefined));
+      const record = await bridge.deps.correlationStore.get(taskId, STEP);
+      expect(record?.state).toBe('callback_failed');
+      expect(record?.fields['callbackResult']).toBe("refused: the callback URL's origin an unparsable URL is not in conductorone.callbackOrigins");
     } finally {
       await bridge.deps.queues.createTicket.resume();
     }

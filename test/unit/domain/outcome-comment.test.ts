@@ -13,11 +13,11 @@ describe('the comment C1 shows on the task', () => {
   });
 
   it('names a ServiceNow record without a link when it has none, says it was closed without the change, and leaves out a missing resolution', () => {
-    expect(outcomeComment(SNOW, { status: '4', resolution: undefined }, 'errored')).toBe('ServiceNow record SCTASK0010001 was closed without the change: status "4".');
+    expect(outcomeComment(SNOW, { status: '4' }, 'errored')).toBe('ServiceNow record SCTASK0010001 was closed without the change: status "4".');
   });
 
   it('is cut to the 1,024 characters C1 accepts', () => {
-    const comment = outcomeComment(JIRA, { status: 'S'.repeat(2_000), resolution: undefined }, 'complete');
+    const comment = outcomeComment(JIRA, { status: 'S'.repeat(2_000) }, 'complete');
     expect(comment).toHaveLength(1024);
     expect(comment.startsWith('Jira issue OPS-7 (https://acme.atlassian.net/browse/OPS-7) was resolved: status "SSS')).toBe(true);
   });
