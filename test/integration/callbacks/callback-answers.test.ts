@@ -93,7 +93,8 @@ describe('send-callback: answers that end the step', () => {
     expect(Object.keys(sent)).toEqual(['version', 'errored']);
     expect(sent.version).toBe('v1');
     expect(sent.errored.comment).toContain('no route');
-    expect(record.history.map((h) => h.event)).toContain('reported');
+    expect(record.history.find((h) => h.event === 'reported')?.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect((await bridge.deps.queues.sendCallback.getJob(`${record.taskId}|${STEP}`))?.returnvalue).toEqual({ sent: true, status });
     expect(bridge.logs.find((line) => line['msg'] === 'callback delivered' && line['taskId'] === record.taskId)).toMatchObject({ outcome: 'errored', status });
     expect(await callbackCount({ result: 'delivered', outcome: 'errored' })).toBe(delivered + 1);
   });
@@ -212,7 +213,9 @@ describe('send-callback: answers that are retried', () => {
     expect(attempts).toBe(ATTEMPTS);
     expect(callsTo(pathOf(url))).toHaveLength(ATTEMPTS);
     expect(record.state).not.toBe('reported');
-    expect((await bridge.deps.queues.sendCallback.getJob(`${record.taskId}|${STEP}`))?.failedReason).toBe('callback answered 503');
+    const failedJob = await bridge.deps.queues.sendCallback.getJob(`${record.taskId}|${STEP}`);
+    expect(failedJob?.failedReason).toBe('callback answered 503');
+    expect(failedJob?.stacktrace[0]).toMatch(/^CallbackRetryError: callback answered 503\n/);
   });
 
   it('no answer every time uses every attempt, each counted as a retry, and says so in the job', async () => {
@@ -309,6 +312,29 @@ describe('send-callback: jobs that must not send anything', () => {
       const record = await bridge.deps.correlationStore.get(taskId, STEP);
       expect(record?.state).toBe('callback_failed');
       expect(record?.fields['callbackResult']).toBe("refused: the callback URL's origin an unparsable URL is not in conductorone.callbackOrigins");
+    } finally {
+      await bridge.deps.queues.createTicket.resume();
+    }
+  });
+
+  it('a ticket in a desk this bridge has no section for gets no comment, and the report stands', async () => {
+    answer = (_request, response) => sendJson(response, 200, {});
+    const fixture = loadFixture('provision-grant');
+    const taskId = `nodesk-${randomUUID().slice(0, 8)}`;
+    fixture.payload.taskView.task.id = taskId;
+    fixture.callbackUrl = `${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`;
+    await bridge.deps.queues.createTicket.pause();
+    try {
+      expect((await bridge.deliver(fixture)).statusCode).toBe(202);
+      const at = new Date().toISOString();
+      await bridge.deps.correlationStore.markTicketCreated(taskId, STEP, { system: 'servicenow', key: 'SCTASK0099', id: 'sys1', url: '', container: 'sc_task' }, at);
+      await bridge.deps.correlationStore.decideOutcome(taskId, STEP, 'complete', 'done', at);
+      const job = await bridge.deps.queues.sendCallback.add('send-callback', { taskId, stepId: STEP }, { jobId: `nodesk-${randomUUID()}` });
+      await waitFor('the job to finish', async () => ((await job.getState()) === 'completed' ? true : undefined));
+      const record = await bridge.deps.correlationStore.get(taskId, STEP);
+      expect(record?.state).toBe('reported');
+      expect(record?.history.map((entry) => entry.event)).toEqual(['received', 'ticket_created', 'outcome_decided', 'reported']);
+      expect(bridge.logs.find((line) => line['msg'] === 'could not comment on the ticket' && line['taskId'] === taskId)).toBeUndefined();
     } finally {
       await bridge.deps.queues.createTicket.resume();
     }

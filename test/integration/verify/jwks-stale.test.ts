@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BridgeError } from '../../../src/errors.ts';
 import { createC1TokenVerifier, type C1TokenVerifier } from '../../../src/verify/c1-token.ts';
-import { createJwksKeyResolver } from '../../../src/verify/jwks.ts';
+import { createJwksKeyResolver, JwksUnavailableError } from '../../../src/verify/jwks.ts';
 import { startFakeConductorOne, type FakeConductorOne, type SignOptions } from '../../fakes/conductorone.ts';
 import { AUDIENCE, C1_ENDPOINT } from '../../helpers/test-bridge.ts';
 
@@ -116,5 +116,34 @@ describe('the JWKS fetch', () => {
     const rotated = await c1.sign(BODY, AUDIENCE, C1_ENDPOINT, { kid });
     await expect(slow(`Bearer ${rotated}`, BODY)).rejects.toMatchObject({ code: 'unauthorized' });
     expect(c1.jwksRequests).toBe(fetched);
+  });
+});
+
+describe('the stale keys by default', () => {
+  it('serve for 24 h after the last good fetch, to the millisecond, and not after', async () => {
+    const getKey = createJwksKeyResolver({ url: c1.jwksUrl, cacheMaxAgeMs: 20, cooldownMs: 0, now: () => clock });
+    const withDefaults = createC1TokenVerifier({ tenant: c1.tenant, audience: AUDIENCE, endpointUrl: C1_ENDPOINT, clockToleranceSeconds: 30, getKey });
+    const check = async () =>
+      withDefaults(`Bearer ${await c1.sign(BODY, AUDIENCE, C1_ENDPOINT)}`, BODY).then(
+        () => 'verified',
+        (error: unknown) => (error instanceof BridgeError ? error.code : String(error)),
+      );
+    expect(await check()).toBe('verified');
+    c1.failJwks(1_000, 503);
+    clock += 24 * HOUR;
+    await sleep(60);
+    expect(await check()).toBe('verified');
+    clock += 1;
+    await sleep(60);
+    expect(await check()).toBe('jwks_unavailable');
+  });
+
+  it('an outage is raised as JwksUnavailableError, carrying its cause', () => {
+    const cause = new Error('connect ECONNREFUSED');
+    const error = new JwksUnavailableError(cause);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('JwksUnavailableError');
+    expect(error.message).toBe('the JWKS endpoint could not be reached');
+    expect(error.cause).toBe(cause);
   });
 });

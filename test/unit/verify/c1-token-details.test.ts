@@ -90,6 +90,22 @@ describe('C1 token verification: what each refusal says (in the log, never to th
     expect((await verifier()(`Bearer ${longLived}`, BODY)).acceptableUntil).toBe(NOW + 300 + 30);
   });
 
+  it.each(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti', 'htu', 'htm', 'c1typ', 'htb_s256'])('refuses a token without %s', async (claim) => {
+    expect(await refusal(`Bearer ${await token({ [claim]: undefined })}`)).toMatchObject({ code: 'unauthorized', reason: expect.stringContaining(claim) });
+  });
+
+  it('says which endpoint URL could not be read when it is built wrong', () => {
+    expect(() => createC1TokenVerifier({ tenant: TENANT, audience: AUDIENCE, endpointUrl: 'webhooks', clockToleranceSeconds: 30, getKey: localKeys })).toThrow('endpointUrl is not a URL: webhooks');
+  });
+
+  it('accepts iss as the tenant host or its https URL, and no other form', async () => {
+    await expect(verifier()(`Bearer ${await token({ iss: `https://${TENANT}` })}`, BODY)).resolves.toBeDefined();
+    await expect(verifier()(`Bearer ${await token({ iss: TENANT })}`, BODY)).resolves.toBeDefined();
+    for (const iss of ['', `http://${TENANT}`, `https://${TENANT}/`, 'https://']) {
+      expect((await refusal(`Bearer ${await token({ iss })}`)).reason).toContain('"iss"');
+    }
+  });
+
   it('returns the verified claims', async () => {
     const verified = await verifier()(`Bearer ${await token()}`, BODY);
     expect(verified.claims).toMatchObject({ iss: TENANT, aud: AUDIENCE, c1typ: 'wh', htm: 'POST', jti: 'jti-1' });
