@@ -215,7 +215,7 @@ describe('send-callback: answers that are retried', () => {
     expect(record.state).not.toBe('reported');
     const failedJob = await bridge.deps.queues.sendCallback.getJob(`${record.taskId}|${STEP}`);
     expect(failedJob?.failedReason).toBe('callback answered 503');
-    expect(failedJob?.stacktrace[0]).toMatch(/^CallbackRetryError: callback answered 503\n/);
+    expect(failedJob?.stacktrace?.[0]).toMatch(/^CallbackRetryError: callback answered 503\n/);
   });
 
   it('no answer every time uses every attempt, each counted as a retry, and says so in the job', async () => {
