@@ -9,6 +9,7 @@ export default defineConfig({
     include: [
       'test/unit/verify/**/*.test.ts',
       'test/unit/redis-unavailable.test.ts',
+      'test/unit/store/**/*.test.ts',
       'test/unit/callback-allowed.test.ts',
       'test/integration/jira/summary-shape.test.ts',
       'test/integration/errors/**/*.test.ts',
@@ -18,7 +19,6 @@ export default defineConfig({
       'test/integration/conductorone-outages.test.ts',
       'test/integration/callbacks/**/*.test.ts',
       'test/integration/verify/**/*.test.ts',
-      'test/integration/store/**/*.test.ts',
       'test/integration/jira/round-trip.test.ts',
       'test/integration/servicenow/round-trip.test.ts',
       'test/integration/admin.test.ts',
