@@ -11,14 +11,36 @@ const isHttpUrl = (value: string): boolean => URL.canParse(value) && /^https?:$/
 
 const httpUrl = z.string().refine(isHttpUrl, 'must be an absolute http(s) URL');
 
-/** The bridge's own address: tokens' `htu` is this plus a path, compared without query or fragment. */
+/**
+ * The bridge's own address: tokens' `htu` is this plus a path, compared without query or fragment. Kept as `URL`
+ * normalises it (host in lower case, no default port), without a trailing slash.
+ */
 const publicUrl = z
   .string()
   .superRefine((value, ctx) => {
     if (!isHttpUrl(value)) ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
     else if (/[?#]/.test(value)) ctx.addIssue({ code: 'custom', message: 'must not have a query string or fragment' });
   })
-  .transform((value) => value.replace(/\/+$/, ''));
+  .transform((value) => {
+    if (!URL.canParse(value)) return value;
+    const url = new URL(value);
+    return `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, '');
+  });
+
+/** Hosts that never leave the machine: plain http to them is allowed for development. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+const HTTPS_ONLY = 'must be https (http is allowed only for a loopback host: localhost, 127.0.0.0/8, [::1])';
+
+/** Keys and callback URLs must not travel in clear: https, except to this machine itself. */
+const httpsOrLoopback = (value: string): boolean => {
+  if (!isHttpUrl(value)) return true; // reported by the URL check
+  const url = new URL(value);
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+};
 
 /** Compared with a callback URL's origin, so it is normalised the way `URL#origin` is (lower case, no default port). */
 const origin = z
@@ -96,10 +118,10 @@ const redis = z
 
 const conductorone = z.strictObject({
   tenant: host,
-  jwksUrl: httpUrl.optional(),
+  jwksUrl: httpUrl.refine(httpsOrLoopback, HTTPS_ONLY).optional(),
   audience: nonEmpty.optional(),
   clockToleranceSeconds: integer(0, 300).default(30),
-  callbackOrigins: z.array(origin).min(1, 'must list at least one origin').optional(),
+  callbackOrigins: z.array(origin.refine(httpsOrLoopback, HTTPS_ONLY)).min(1, 'must list at least one origin').optional(),
 });
 
 const jira = z

@@ -77,8 +77,8 @@ export interface FakeJira {
   inject(faults: Fault[], match?: { method?: string; pathPrefix?: string }): void;
   /** Moves an issue to a status; `done` statuses get a resolution. Returns the webhook body Jira would send. */
   transition(key: string, status: string, category: FakeIssue['status']['category'], resolution?: string | null): Record<string, unknown>;
-  /** From now on, answers each API call 429 (Retry-After 1) or 500 at these rates, at random. */
-  chaos(rates: { rateLimited: number; serverError: number }): void;
+  /** From now on, answers each API call 429 (Retry-After 1) or 500 at these rates, at random (from `random` if given). */
+  chaos(rates: { rateLimited: number; serverError: number; random?: () => number }): void;
   /**
    * From now on, allows each endpoint and method `perSecond` calls a second (a token bucket holding one second's
    * worth) and answers the rest 429 as Jira's burst limit does; `undefined` lifts the limit.
@@ -111,7 +111,7 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
   const expectedAuth = `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`;
   const faults: Array<{ fault: Fault; method?: string; pathPrefix?: string }> = [];
   let counter = 0;
-  let chaos = { rateLimited: 0, serverError: 0 };
+  let chaos: { rateLimited: number; serverError: number; random?: () => number } = { rateLimited: 0, serverError: 0 };
   let limit: number | undefined;
   let lagMs = 0;
   const buckets = new Map<string, { tokens: number; at: number }>();
@@ -183,7 +183,7 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
   const server = await listen(async (request, response) => {
     fake.requests.push(request);
     if (!withinBurstLimit(request, response)) return;
-    const dice = Math.random();
+    const dice = (chaos.random ?? Math.random)();
     const fault: Fault | undefined =
       takeFault(request) ??
       (request.path.startsWith('/rest/api/3/') && dice < chaos.rateLimited

@@ -57,8 +57,8 @@ local taskId, stepId, kind, callbackUrl, at, ttl, answer, replayTtl, hasToken = 
 if hasToken == '1' then
   local first = redis.call('GET', replay)
   if first then return {'replayed', redis.call('HGET', record, 'state') or 'received', first} end
-  redis.call('SET', replay, answer, 'EX', replayTtl)
 end
+local result
 if redis.call('EXISTS', record) == 0 then
   redis.call('SADD', steps, stepId)
   redis.call('EXPIRE', steps, ttl)
@@ -67,17 +67,22 @@ if redis.call('EXISTS', record) == 0 then
   redis.call('RPUSH', history, cjson.encode({at = at, event = 'received'}))
   redis.call('EXPIRE', record, ttl)
   redis.call('EXPIRE', history, ttl)
-  return {'created', 'received', answer}
+  result = {'created', 'received', answer}
+else
+  local state = redis.call('HGET', record, 'state')
+  if redis.call('HGET', record, 'callbackUrl') ~= callbackUrl then
+    redis.call('HSET', record, 'callbackUrl', callbackUrl, 'updatedAt', at)
+    redis.call('RPUSH', history, cjson.encode({at = at, event = 'callback_url_replaced'}))
+    redis.call('EXPIRE', record, ttl)
+    redis.call('EXPIRE', history, ttl)
+    result = {'callback_replaced', state, answer}
+  else
+    result = {'unchanged', state, answer}
+  end
 end
-local state = redis.call('HGET', record, 'state')
-if redis.call('HGET', record, 'callbackUrl') ~= callbackUrl then
-  redis.call('HSET', record, 'callbackUrl', callbackUrl, 'updatedAt', at)
-  redis.call('RPUSH', history, cjson.encode({at = at, event = 'callback_url_replaced'}))
-  redis.call('EXPIRE', record, ttl)
-  redis.call('EXPIRE', history, ttl)
-  return {'callback_replaced', state, answer}
-end
-return {'unchanged', state, answer}
+-- Remembered last: a script that failed above (Redis does not roll back) leaves no answer for a resend to repeat.
+if hasToken == '1' then redis.call('SET', replay, answer, 'EX', replayTtl) end
+return result
 `);
 
 const DECIDE_OUTCOME = new LuaScript(`

@@ -40,9 +40,14 @@ export function bodyHash(rawBody: Buffer): string {
   return createHash('sha256').update(rawBody).digest('base64');
 }
 
-function withoutQuery(url: string): string {
-  const cut = url.search(/[?#]/);
-  return cut === -1 ? url : url.slice(0, cut);
+/**
+ * A URL as `htu` is compared: scheme and host in lower case, no default port (what `URL` makes of them), the path
+ * as given, no query or fragment. Undefined when it is no URL at all.
+ */
+export function comparableUrl(url: string): string | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
 }
 
 function bearerToken(authorization: string | undefined): string {
@@ -67,7 +72,8 @@ function joseReason(error: unknown): string {
 export function createC1TokenVerifier(options: C1TokenVerifierOptions): C1TokenVerifier {
   const now = options.now ?? (() => new Date());
   const tolerance = options.clockToleranceSeconds;
-  const expectedHtu = withoutQuery(options.endpointUrl);
+  const expectedHtu = comparableUrl(options.endpointUrl);
+  if (expectedHtu === undefined) throw new TypeError(`endpointUrl is not a URL: ${options.endpointUrl}`);
   const issuers = [options.tenant, `https://${options.tenant}`];
 
   return async (authorization, rawBody) => {
@@ -96,7 +102,7 @@ export function createC1TokenVerifier(options: C1TokenVerifierOptions): C1TokenV
     if (claims['c1typ'] !== 'wh') throw refuse(`c1typ is ${JSON.stringify(claims['c1typ'])}, not "wh"`);
     if (claims['htm'] !== 'POST') throw refuse(`htm is ${JSON.stringify(claims['htm'])}, not "POST"`);
     const htu = claims['htu'];
-    if (typeof htu !== 'string' || withoutQuery(htu) !== expectedHtu) {
+    if (typeof htu !== 'string' || comparableUrl(htu) !== expectedHtu) {
       throw refuse(`htu is ${JSON.stringify(htu)}, expected ${JSON.stringify(expectedHtu)}`);
     }
     const htb = claims['htb_s256'];

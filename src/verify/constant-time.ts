@@ -1,9 +1,13 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** Compares two strings without leaking where they differ; a length mismatch is answered without comparing. */
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/**
+ * Compares two strings without leaking where they differ or how long the expected one is: their SHA-256 digests,
+ * always 32 bytes, are what is compared in constant time, whatever the lengths of the strings.
+ */
 export function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  if (left.length !== right.length) return false;
-  return timingSafeEqual(left, right);
+  return timingSafeEqual(digest(a), digest(b));
 }

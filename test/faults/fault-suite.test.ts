@@ -15,6 +15,7 @@ import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/
 import { startFakeJira, type FakeJira } from '../../src/sandbox/jira.ts';
 import { startBridgeProcess, writeConfig, type BridgeProcess } from '../helpers/bridge-process.ts';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.ts';
+import { seededRandom } from '../helpers/seeded-random.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const TASKS = Number(process.env['FAULT_TASKS'] ?? '200');
@@ -80,6 +81,8 @@ async function unfinished(inspect: Redis, prefix: string, tasks: string[], worke
 describe('fault suite', () => {
   it(`${TASKS.toString()} grants through worker kills, a Redis restart, Jira faults, callback failures and lost webhooks: one ticket and one callback each`, async () => {
     const prefix = `faults-${randomUUID().slice(0, 8)}`;
+    // Kill times, Jira's faults and the lost webhooks all come from this seed (printed; FAULT_SEED replays it).
+    const { seed, random } = seededRandom('FAULT_SEED', 'fault suite');
     const path = writeConfig(
       [
         'server: { host: 127.0.0.1, port: 0, publicUrl: "https://bridge.acme.example" }',
@@ -92,7 +95,7 @@ describe('fault suite', () => {
         'logging: { level: info }',
       ].join('\n'),
     );
-    jira.chaos({ rateLimited: 0.3, serverError: 0.1 });
+    jira.chaos({ rateLimited: 0.3, serverError: 0.1, random });
     c1.failCallbacks(40, 500);
     const api = startBridgeProcess(path, { BRIDGE_ROLE: 'api' });
     let worker: BridgeProcess = startBridgeProcess(path, { BRIDGE_ROLE: 'worker' });
@@ -105,7 +108,7 @@ describe('fault suite', () => {
       // The chaos: kill the worker at random moments while the burst is in flight, and restart Redis once.
       const chaos = (async () => {
         for (let kill = 0; kill < WORKER_KILLS; kill += 1) {
-          await sleep(300 + Math.random() * 900);
+          await sleep(300 + random() * 900);
           worker.child.kill('SIGKILL');
           await worker.exited;
           counts.workerKills += 1;
@@ -130,7 +133,7 @@ describe('fault suite', () => {
         }),
       );
       await chaos;
-      jira.chaos({ rateLimited: 0.1, serverError: 0.05 });
+      jira.chaos({ rateLimited: 0.1, serverError: 0.05, random });
 
       // Agents resolve every issue; Jira redelivers most webhooks three times and loses one in five.
       const resolved = new Set<string>();
@@ -143,7 +146,7 @@ describe('fault suite', () => {
               if (resolved.has(issue.key)) continue;
               resolved.add(issue.key);
               const event = JSON.stringify(jira.transition(issue.key, 'Done', 'done', 'Done'));
-              if (Math.random() < 0.2) {
+              if (random() < 0.2) {
                 counts.webhooksLost += 1;
                 continue;
               }
@@ -161,7 +164,7 @@ describe('fault suite', () => {
           },
           120_000,
         ).catch(async (error: unknown) => {
-          throw new Error(`${error instanceof Error ? error.message : String(error)}\n${await unfinished(inspect, prefix, tasks, worker)}`);
+          throw new Error(`${error instanceof Error ? error.message : String(error)} (FAULT_SEED=${seed.toString()})\n${await unfinished(inspect, prefix, tasks, worker)}`);
         });
 
         // Exactly one ticket per task.
@@ -186,7 +189,7 @@ describe('fault suite', () => {
         expect(failed).toBe(0);
         const retriedCallbacks = c1.callbacks.length - TASKS;
         console.error(
-          `fault suite: ${TASKS.toString()} tasks, ${counts.deliveryAttempts.toString()} delivery attempts, ${counts.workerKills.toString()} worker kills, ${counts.redisRestarts.toString()} Redis restart, ` +
+          `fault suite (seed ${seed.toString()}): ${TASKS.toString()} tasks, ${counts.deliveryAttempts.toString()} delivery attempts, ${counts.workerKills.toString()} worker kills, ${counts.redisRestarts.toString()} Redis restart, ` +
             `${jira.requests.length.toString()} Jira calls (429 30% / 500 10% during the burst), ${retriedCallbacks.toString()} callbacks retried after 500, ` +
             `${counts.webhooksSent.toString()} Jira webhooks sent (3 copies each), ${counts.webhooksLost.toString()} lost and finished by reconciliation; ` +
             `${ticketsPerTask.size.toString()} tickets, ${byUrl.size.toString()} tasks called back, 0 failed jobs`,

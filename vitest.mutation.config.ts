@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The tests that exercise the mutated modules (src/verify, src/jobs/send-callback.ts, src/store, src/domain), for
+ * `npm run test:mutation`: running only these keeps a mutation run practical on a small machine.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'test/unit/verify/**/*.test.ts',
+      'test/unit/redis-unavailable.test.ts',
+      'test/unit/store/**/*.test.ts',
+      'test/unit/callback-allowed.test.ts',
+      'test/integration/jira/summary-shape.test.ts',
+      'test/integration/errors/**/*.test.ts',
+      'test/unit/domain/**/*.test.ts',
+      'test/unit/config/templates-in-config.test.ts',
+      'test/integration/conductorone-webhook.test.ts',
+      'test/integration/conductorone-outages.test.ts',
+      'test/integration/callbacks/**/*.test.ts',
+      'test/integration/failures/callback-landed.test.ts',
+      'test/integration/verify/**/*.test.ts',
+      'test/integration/jira/round-trip.test.ts',
+      'test/integration/servicenow/round-trip.test.ts',
+      'test/integration/admin.test.ts',
+    ],
+    // A mutant that makes a test wait for something that never comes should cost seconds, not the default 20 s.
+    testTimeout: 12_000,
+    hookTimeout: 12_000,
+    pool: 'forks',
+  },
+});
