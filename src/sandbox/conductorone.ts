@@ -17,7 +17,7 @@
 import { webhookClaims } from '../c1/webhook-claims.ts';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { listen, sendJson, type Listening, type RecordedRequest } from './listen.ts';
+import { listen, sendJson, type Listening, type RecordedRequest, type TlsOptions } from './listen.ts';
 
 export type C1Algorithm = 'RS256' | 'ES256' | 'EdDSA';
 
@@ -77,7 +77,7 @@ function b64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-export async function startFakeConductorOne(tenant = 'acme.conductor.one'): Promise<FakeConductorOne> {
+export async function startFakeConductorOne(tenant = 'acme.conductor.one', options: { tls?: TlsOptions } = {}): Promise<FakeConductorOne> {
   const keys = new Map<C1Algorithm, SigningKey>();
   for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) keys.set(alg, await makeKey(alg, `${alg.toLowerCase()}-1`));
   const strangers = new Map<C1Algorithm, SigningKey>();
@@ -173,7 +173,7 @@ export async function startFakeConductorOne(tenant = 'acme.conductor.one'): Prom
       return;
     }
     sendJson(response, 404, { code: 5, message: 'not found' });
-  });
+  }, options.tls);
 
   fake.url = server.url;
   fake.jwksUrl = `${server.url}/auth/v1/jwks`;

@@ -19,33 +19,38 @@ const portOf = (url: string) => new URL(url).port;
 
 /**
  * A network like a company's: the bridge reaches ConductorOne and Jira only through a CONNECT proxy (their names
- * resolve nowhere else), Jira's certificate comes from a private CA, and ServiceNow sits inside (NO_PROXY) behind the
+ * resolve nowhere else), their certificates come from a private CA, and ServiceNow sits inside (NO_PROXY) behind the
  * same CA. The bridge runs as `npm start` runs it.
  */
 describe('corporate network: HTTPS_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS', () => {
   let ca: TestCa;
   let proxy: ConnectProxy;
   let c1: FakeConductorOne;
+  /** The same tenant over plain HTTP on loopback, where the bridge allows http: for a run without the CA bundle. */
+  let plainC1: FakeConductorOne;
   let jira: FakeJira;
   let servicenow: FakeServiceNow;
   const redis = new Redis(REDIS_URL);
 
   beforeAll(async () => {
-    ca = makeTestCa(['jira.corp.test', '127.0.0.1']);
-    c1 = await startFakeConductorOne();
+    ca = makeTestCa(['jira.corp.test', 'c1.corp.test', '127.0.0.1']);
+    // ConductorOne's JWKS and callbacks must be https off loopback: the tenant sits behind the proxy, on TLS.
+    c1 = await startFakeConductorOne(undefined, { tls: ca });
+    plainC1 = await startFakeConductorOne();
     jira = await startFakeJira({ tls: ca });
     servicenow = await startFakeServiceNow({ tls: ca });
     proxy = await startConnectProxy({ 'jira.corp.test': '127.0.0.1', 'c1.corp.test': '127.0.0.1' });
   });
 
   afterAll(async () => {
-    await Promise.all([c1.close(), jira.close(), servicenow.close(), proxy.close()]);
+    await Promise.all([c1.close(), plainC1.close(), jira.close(), servicenow.close(), proxy.close()]);
     redis.disconnect();
   });
 
-  const startBridge = (env: Record<string, string>) => {
+  const startBridge = (env: Record<string, string>, tenant: 'behind the proxy' | 'plain on loopback' = 'behind the proxy') => {
     const prefix = uniquePrefix('proxy');
-    const c1Url = `http://c1.corp.test:${portOf(c1.url)}`;
+    const signer = tenant === 'behind the proxy' ? c1 : plainC1;
+    const c1Url = tenant === 'behind the proxy' ? `https://c1.corp.test:${portOf(c1.url)}` : plainC1.url;
     const path = writeConfig(
       [
         `server: { host: 127.0.0.1, port: 0, publicUrl: "${PUBLIC_URL}" }`,
@@ -72,7 +77,7 @@ describe('corporate network: HTTPS_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS', () 
         const body = loadFixture(fixture);
         body.callbackUrl = `${c1Url}/api/v1/webhooks/callback/${callbackToken}`;
         const bytes = Buffer.from(JSON.stringify(body));
-        const token = await c1.sign(bytes, new URL(PUBLIC_URL).host, `${PUBLIC_URL}/webhooks/conductorone`);
+        const token = await signer.sign(bytes, new URL(PUBLIC_URL).host, `${PUBLIC_URL}/webhooks/conductorone`);
         return fetch(`${address}/webhooks/conductorone`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: bytes });
       },
       async stop() {
@@ -117,7 +122,7 @@ describe('corporate network: HTTPS_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS', () 
   });
 
   it('without the CA bundle the same Jira is refused for its certificate, and no issue is opened', async () => {
-    const bridge = startBridge({});
+    const bridge = startBridge({}, 'plain on loopback');
     try {
       const address = await bridge.address();
       expect((await bridge.deliver(address, 'provision-grant', `proxy-${randomUUID()}`)).status).toBe(202);

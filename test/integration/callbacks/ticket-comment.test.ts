@@ -40,7 +40,9 @@ describe('send-callback: the comment on the ticket', () => {
     fixture.callbackUrl = c1.callbackUrl('comment-refused');
     expect((await bridge.deliver(fixture)).statusCode).toBe(202);
     await waitFor('the ticket', async () => (await bridge.deps.correlationStore.get('2pQdTask0001', '2pQdStepProv'))?.state === 'ticket_created');
-    jira.inject([{ status: 400, message: 'Comment body is not valid' }], { method: 'POST', pathPrefix: '/rest/api/3/issue/OPS-1/comment' });
+    // The bridge names the issue by its id, which survives a move to another project.
+    const issueId = jira.issues.get('OPS-1')?.id ?? '';
+    jira.inject([{ status: 400, message: 'Comment body is not valid' }], { method: 'POST', pathPrefix: `/rest/api/3/issue/${issueId}/comment` });
     const event = JSON.stringify(jira.transition('OPS-1', "Won't Do", 'done', "Won't Do"));
     const answer = await bridge.app.inject({ method: 'POST', url: '/webhooks/jira', payload: event, headers: { 'content-type': 'application/json', 'x-hub-signature': jira.sign(event, SECRET) } });
     expect(answer.statusCode).toBe(200);
