@@ -108,7 +108,12 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
   }
   if (config.servicenow !== undefined) {
     ticketSystems.servicenow = instrumentTickets(
-      createServiceNowTickets({ config: config.servicenow, timeZone: config.templates.timeZone, ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }) }),
+      createServiceNowTickets({
+        config: config.servicenow,
+        timeZone: config.templates.timeZone,
+        logger: logger.child({ system: 'servicenow' }),
+        ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
+      }),
       metrics,
     );
   }
@@ -186,6 +191,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
             servicenow: {
               secrets: config.servicenow.webhookSecret ?? [],
               states: config.servicenow.states,
+              cancelledStages: config.servicenow.cancelledStages,
               store: correlationStore,
               queues,
               now,

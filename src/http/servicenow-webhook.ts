@@ -20,11 +20,14 @@ const serviceNowEventSchema = z.looseObject({
   state: z.union([z.string(), z.number()]),
   correlation_id: z.string().optional(),
   close_notes: z.string().optional(),
+  /** Sent for sc_req_item: a complete state whose stage says cancelled is errored. */
+  stage: z.string().optional(),
 });
 
 export interface ServiceNowWebhookDeps extends ReportDeps {
   secrets: readonly string[];
   states: Readonly<Record<string, TableStates | undefined>>;
+  cancelledStages?: readonly string[] | undefined;
   bodyLimitBytes: number;
 }
 
@@ -67,7 +70,11 @@ export function serviceNowWebhook(deps: ServiceNowWebhookDeps) {
         log.info({ correlationId: event.correlation_id }, 'servicenow event for a record the bridge did not open: ignored');
         return reply.code(200).send({ status: 'ignored', reason: 'not a bridge ticket' });
       }
-      const status = serviceNowOutcome(event.state, deps.states[event.table], `state ${String(event.state)}`);
+      const stage = event.table === 'sc_req_item' ? { value: event.stage, cancelled: deps.cancelledStages } : undefined;
+      const decided = serviceNowOutcome(event.state, deps.states[event.table], `state ${String(event.state)}`, stage);
+      // A requested item is only complete if its stage agrees: without the stage the event cannot say so, and
+      // reconciliation reads the record instead.
+      const status = stage !== undefined && event.stage === undefined && decided.outcome === 'complete' ? { final: false, status: `${decided.status} without a stage` } : decided;
       const answer = await reportTicketEvent(deps, step, status).catch((error: unknown) => {
         throw redisDown(error);
       });

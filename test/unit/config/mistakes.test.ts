@@ -29,7 +29,7 @@ describe('config mistakes: each kind has its own clear message with its key path
     ['a duplicate route name', `${MINIMAL}${JIRA}\nroutes: [{ name: r, jira: { project: A } }, { name: r, jira: { project: B } }]`, 'routes.1.name: route name "r" is used twice'],
     ['a bad task type', `${MINIMAL}${JIRA}\nroutes: [{ name: r, match: { taskType: certify }, jira: { project: OPS } }]`, 'routes.0.match.taskType: must be one of grant, revoke, not "certify"'],
     ['a bad table', `${MINIMAL}${SERVICENOW}\nroutes: [{ name: r, servicenow: { table: change_request } }]`, 'routes.0.servicenow.table: must be one of incident, sc_task, sc_req_item, not "change_request"'],
-    ['a missing table', `${MINIMAL}${SERVICENOW}\nroutes: [{ name: r, servicenow: {} }]`, 'routes.0.servicenow.table: is required: one of incident, sc_task, sc_req_item'],
+    ['a missing table', `${MINIMAL}${SERVICENOW}\nroutes: [{ name: r, servicenow: {} }]`, 'routes.0.servicenow: needs a table (incident, sc_task, sc_req_item) or a catalogItem'],
     ['a bad log level', `${MINIMAL}logging: { level: verbose }`, 'logging.level: must be one of fatal, error, warn, info, debug, trace, silent, not "verbose"'],
     ['a word for a number', `${MINIMAL}jobs: { attempts: lots }`, 'jobs.attempts: must be a number, not "lots"'],
     ['a fraction for a whole number', `${MINIMAL}jobs: { backoffMs: 2.5 }`, 'jobs.backoffMs: must be a whole number'],

@@ -1,0 +1,51 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
+import { startFakeServiceNow, type FakeServiceNow } from '../fakes/servicenow.ts';
+import type { TestBridge } from './test-bridge.ts';
+import { waitFor } from './wait-for.ts';
+
+export const SN_WEBHOOK_SECRET = 'sn-webhook-secret';
+
+/** `X-Bridge-Signature` as the shipped business rule computes it (HMAC-SHA256 of the body, base64; hex accepted). */
+export function signServiceNowEvent(body: string, encoding: 'base64' | 'hex' = 'base64', secret = SN_WEBHOOK_SECRET): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest(encoding)}`;
+}
+
+/** Posts a business-rule event to the bridge, signed unless `headers` are given. */
+export async function postServiceNowEvent(b: TestBridge, event: Record<string, unknown>, headers?: Record<string, string>) {
+  const body = JSON.stringify(event);
+  return b.app.inject({ method: 'POST', url: '/webhooks/servicenow', payload: body, headers: { 'content-type': 'application/json', ...(headers ?? { 'x-bridge-signature': signServiceNowEvent(body) }) } });
+}
+
+/** Waits until the step's record holds its ticket. */
+export async function ticketOnRecord(b: TestBridge, taskId: string, stepId: string): Promise<void> {
+  await waitFor('the record to hold the ticket', async () => (await b.deps.correlationStore.get(taskId, stepId))?.state === 'ticket_created');
+}
+
+export interface ServiceNowFakes {
+  c1: FakeConductorOne;
+  sn: FakeServiceNow;
+  /** The bridge a test started: closed after the test, with the fakes reset. */
+  bridge: TestBridge | undefined;
+}
+
+/** Starts a fake ConductorOne and ServiceNow for the file, and closes each test's bridge and resets the fakes after it. */
+export function useServiceNowFakes(): ServiceNowFakes {
+  const fakes = {} as ServiceNowFakes;
+  beforeAll(async () => {
+    fakes.c1 = await startFakeConductorOne();
+    fakes.sn = await startFakeServiceNow();
+  });
+  afterAll(async () => {
+    await fakes.c1.close();
+    await fakes.sn.close();
+  });
+  afterEach(async () => {
+    await fakes.bridge?.close();
+    fakes.bridge = undefined;
+    fakes.sn.reset();
+    fakes.c1.callbacks.length = 0;
+  });
+  return fakes;
+}
