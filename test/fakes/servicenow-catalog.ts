@@ -74,19 +74,25 @@ export function encodedQueryFilter(query: string): (row: Record<string, string>)
   return (row) => terms.every(([field, value]) => (row[field] ?? '') === value);
 }
 
-const OOB_CHOICES: Array<[string, string, string]> = [
-  // OOB task.state choices as sc_req_item shows them, and typical RITM stages.
-  ['state', '-5', 'Pending'],
-  ['state', '1', 'Open'],
-  ['state', '2', 'Work in Progress'],
-  ['state', '3', 'Closed Complete'],
-  ['state', '4', 'Closed Incomplete'],
-  ['state', '7', 'Closed Skipped'],
-  ['stage', 'waiting_for_approval', 'Waiting for Approval'],
-  ['stage', 'request_approved', 'Request Approved'],
-  ['stage', 'fulfillment', 'Fulfillment'],
-  ['stage', 'complete', 'Completed'],
-  ['stage', 'Request Cancelled', 'Request Cancelled'],
+const OOB_CHOICES: Array<[table: string, element: string, value: string, label: string]> = [
+  // OOB state choices: task's (which sc_task and sc_req_item inherit) and incident's own; typical RITM stages.
+  ['task', 'state', '-5', 'Pending'],
+  ['task', 'state', '1', 'Open'],
+  ['task', 'state', '2', 'Work in Progress'],
+  ['task', 'state', '3', 'Closed Complete'],
+  ['task', 'state', '4', 'Closed Incomplete'],
+  ['task', 'state', '7', 'Closed Skipped'],
+  ['incident', 'state', '1', 'New'],
+  ['incident', 'state', '2', 'In Progress'],
+  ['incident', 'state', '3', 'On Hold'],
+  ['incident', 'state', '6', 'Resolved'],
+  ['incident', 'state', '7', 'Closed'],
+  ['incident', 'state', '8', 'Canceled'],
+  ['sc_req_item', 'stage', 'waiting_for_approval', 'Waiting for Approval'],
+  ['sc_req_item', 'stage', 'request_approved', 'Request Approved'],
+  ['sc_req_item', 'stage', 'fulfillment', 'Fulfillment'],
+  ['sc_req_item', 'stage', 'complete', 'Completed'],
+  ['sc_req_item', 'stage', 'Request Cancelled', 'Request Cancelled'],
 ];
 
 export function createFakeCatalog(state: CatalogState): FakeCatalog {
@@ -96,7 +102,7 @@ export function createFakeCatalog(state: CatalogState): FakeCatalog {
 
   const bridgeUserId = sysId();
   const seed = () => {
-    for (const [element, value, label] of OOB_CHOICES) catalog.addChoice('sc_req_item', element, value, label);
+    for (const [table, element, value, label] of OOB_CHOICES) catalog.addChoice(table, element, value, label);
     state.table('sys_user').set(bridgeUserId, { sys_id: bridgeUserId, email: 'bridge@acme.example', name: 'C1 Ticket Bridge', user_name: 'bridge', active: 'true' });
   };
 
