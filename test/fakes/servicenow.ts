@@ -19,6 +19,7 @@ import { listen, sendJson, type RecordedRequest } from './listen.ts';
 
 export type SnRecord = Record<string, string> & { sys_id: string; number: string; state: string; correlation_id: string };
 export type SnMode =
+  | { kind: 'ok' }
   | { kind: 'hibernating' }
   | { kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number; rateLimit?: { limit: number; resetAt: number; rule: string } };
 
@@ -28,6 +29,8 @@ export interface FakeServiceNow {
   tables: Map<string, Map<string, SnRecord>>;
   workNotes: Map<string, string[]>;
   tokensIssued: number;
+  /** Revokes every OAuth token issued so far (as an admin revoking the client's tokens would). */
+  revokeTokens(): void;
   /** Service Catalog, sys_choice and sys_user (see servicenow-catalog.ts). */
   catalog: FakeCatalog;
   /** Instances set up for two-step checkout answer order_now with a cart id only. */
@@ -94,7 +97,8 @@ export async function startFakeServiceNow(options: { username?: string; password
       return;
     }
     // OAuth client credentials (ServiceNow "OAuth inbound": POST /oauth_token.do, form-encoded, answers
-    // {access_token, token_type: "Bearer", expires_in}).
+    // {access_token, token_type: "Bearer", expires_in}; docs.servicenow.com "Client Credentials": off until the
+    // instance sets glide.oauth.inbound.client.credential.grant_type.enabled and names an OAuth Application User).
     if (request.method === 'POST' && request.path === '/oauth_token.do') {
       const form = new URLSearchParams(request.body);
       if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== (options.clientId ?? 'sn-client') || form.get('client_secret') !== (options.clientSecret ?? 'sn-client-secret')) {
@@ -170,6 +174,7 @@ export async function startFakeServiceNow(options: { username?: string; password
     tokensIssued: 0,
     catalog,
     twoStepCheckout: false,
+    revokeTokens: () => tokens.clear(),
     inject(list) {
       modes.push(...list);
     },

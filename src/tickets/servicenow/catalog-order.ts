@@ -7,6 +7,8 @@
  *   answers only `{cart_id}`, and `POST /api/sn_sc/servicecatalog/cart/submit_order` then places the order.
  * - The requested items (RITMs) of the request are `sc_req_item` rows with `request=<request_id>`.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TicketSystemError } from '../ticket-error.ts';
 import { serviceNowFailure, type ServiceNowCall } from './servicenow-client.ts';
 
 export interface CatalogItemVariable {
@@ -38,6 +40,28 @@ const CATALOG = '/api/sn_sc/servicecatalog';
 
 export function isSysId(value: string): boolean {
   return SYS_ID.test(value);
+}
+
+const AFTER_ORDER_TRIES = 5;
+const AFTER_ORDER_WAIT_CAP_MS = 30_000;
+
+/**
+ * Runs a step that follows a placed order until it succeeds. A retry of the whole job would order the item a second
+ * time (the requested items carry no correlation yet), so transient failures (429 with its Retry-After, 5xx, no
+ * answer) are waited out here; if they last, the job fails for good with the request's number for a person to see.
+ */
+export async function afterOrder<T>(order: PlacedOrder, step: () => Promise<T>, wait: (ms: number) => Promise<unknown> = sleep): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof TicketSystemError)) throw error;
+      if (!error.retryable || attempt >= AFTER_ORDER_TRIES) {
+        throw serviceNowFailure('ticket_system_rejected', `ServiceNow placed request ${order.requestNumber}, but the bridge could not mark its requested items (${error.message}); not retried, so the item is not ordered twice: mark or cancel ${order.requestNumber} by hand`, { cause: error });
+      }
+      await wait(Math.min(error.retryAfterMs ?? 500 * 2 ** (attempt - 1), AFTER_ORDER_WAIT_CAP_MS));
+    }
+  }
 }
 
 export function createCatalogOrders(call: ServiceNowCall) {

@@ -40,6 +40,16 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
   const auth = createServiceNowAuth(options.credentials, options.fetch, now);
 
   return async function call(action, method, path, body) {
+    try {
+      return await once(action, method, path, body);
+    } catch (error) {
+      // An OAuth token can be revoked or expire early: one new token, one more try; basic auth refused stays refused.
+      if (options.credentials.kind !== 'oauth' || !(error instanceof TicketSystemError) || error.status !== 401) throw error;
+      return once(action, method, path, body);
+    }
+  };
+
+  async function once(action: string, method: string, path: string, body: unknown): Promise<unknown> {
     // Outside the try: a token refusal is its own (already classified) error, not "no answer".
     const authorization = await auth.header();
     let response: Response;
@@ -77,7 +87,7 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
       throw fail('ticket_system_rejected', `${what}${detail === '' ? '' : `: ${detail}`}`, { status: response.status });
     }
     return json.result;
-  };
+  }
 }
 
 export const serviceNowFailure = fail;

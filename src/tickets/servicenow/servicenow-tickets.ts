@@ -10,7 +10,7 @@ import type { ChosenRoute } from '../../domain/routing.ts';
 import { DEFAULT_SCOPE_OPTIONS } from '../../domain/template-scope.ts';
 import type { CreateTicketInput, TicketRef, TicketSystem } from '../ticket-system.ts';
 import { catalogOrderBody, requestedForNote, requestedItemFields } from './catalog-body.ts';
-import { createCatalogOrders } from './catalog-order.ts';
+import { afterOrder, createCatalogOrders } from './catalog-order.ts';
 import { createUserFinder } from './find-user.ts';
 import { createServiceNowClient, serviceNowFailure } from './servicenow-client.ts';
 import { serviceNowOutcome } from './servicenow-outcome.ts';
@@ -47,6 +47,8 @@ export interface ServiceNowTicketsOptions {
   /** `templates.timeZone`: the zone times are written in on records. */
   timeZone?: string;
   logger?: Logger;
+  /** The clock rate-limit resets are measured against (tests). */
+  now?: () => number;
 }
 
 interface SnRecord {
@@ -60,7 +62,13 @@ interface SnRecord {
 export function createServiceNowTickets(options: ServiceNowTicketsOptions): TicketSystem {
   const { config } = options;
   const instance = config.instanceUrl.replace(/\/+$/, '');
-  const call = createServiceNowClient({ instanceUrl: instance, credentials: serviceNowCredentials(config), fetch: options.fetch ?? fetch, timeoutMs: options.timeoutMs ?? 30_000 });
+  const call = createServiceNowClient({
+    instanceUrl: instance,
+    credentials: serviceNowCredentials(config),
+    fetch: options.fetch ?? fetch,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   const findUser = createUserFinder(call);
   const catalog = createCatalogOrders(call);
   const scope = { timeZone: options.timeZone ?? DEFAULT_SCOPE_OPTIONS.timeZone };
@@ -96,11 +104,11 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
     const item = await catalog.resolveItem(target.catalogItem);
     const who = await requestedFor(target, request);
     const order = await catalog.placeOrder(item, catalogOrderBody(target, request, scope, who.sysId));
-    const items = await catalog.requestedItems(order);
+    const items = await afterOrder(order, () => catalog.requestedItems(order));
     const fields = requestedItemFields(target, request, scope, who.note);
-    for (const ritm of items) await call(`mark ${ritm.number}`, 'PATCH', `${tablePath('sc_req_item', ritm.sys_id)}?sysparm_fields=sys_id`, fields);
+    for (const ritm of items) await afterOrder(order, () => call(`mark ${ritm.number}`, 'PATCH', `${tablePath('sc_req_item', ritm.sys_id)}?sysparm_fields=sys_id`, fields));
     const { correlation_id, correlation_display } = fields;
-    await call(`mark ${order.requestNumber}`, 'PATCH', `${tablePath('sc_request', order.requestId)}?sysparm_fields=sys_id`, { correlation_id, correlation_display });
+    await afterOrder(order, () => call(`mark ${order.requestNumber}`, 'PATCH', `${tablePath('sc_request', order.requestId)}?sysparm_fields=sys_id`, { correlation_id, correlation_display }));
     const [tracked] = items;
     if (tracked === undefined) throw serviceNowFailure('ticket_system_invalid_answer', `ServiceNow request ${order.requestNumber} has no requested item`);
     options.logger?.info({ taskId: request.taskId, request: order.requestNumber, items: items.map((ritm) => ritm.number) }, 'catalog item ordered');
