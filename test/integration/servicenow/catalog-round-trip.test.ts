@@ -171,6 +171,34 @@ describe('ServiceNow catalog orders', () => {
     expect(fakes.sn.requests.filter((r) => r.path.startsWith('/api/now/table/sys_user')).length).toBe(1);
   });
 
+  it('a crash between the order and the record write finds the RITM (and its REQ) by correlation_id: no second order', async () => {
+    seed();
+    const b = await start();
+    const store = b.deps.jobs.store;
+    const real = store.markTicketCreated.bind(store);
+    let crashes = 1;
+    store.markTicketCreated = async (...args) => {
+      if (crashes-- > 0) throw new Error('simulated crash after the order');
+      return real(...args);
+    };
+    await b.deliver(grant());
+    await ticketCreated(b);
+    expect(fakes.sn.catalog.orders).toHaveLength(1);
+    expect((await b.deps.correlationStore.get(TASK, STEP))?.fields).toMatchObject({ ticketKey: 'RITM0010002', ticketRequest: 'REQ0010001' });
+  });
+
+  it('a RITM event with a stage that is not text is refused 400 and decides nothing', async () => {
+    seed();
+    const b = await start();
+    await b.deliver(grant());
+    await ticketCreated(b);
+    const answer = await postEvent(b, { ...fakes.sn.setState('sc_req_item', ritm().sys_id, 3, '', 'complete'), stage: 5 });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.json()).toMatchObject({ error: 'invalid_payload', message: expect.stringContaining('stage') });
+    expect(await b.deps.queues.sendCallback.count()).toBe(0);
+    expect((await b.deps.correlationStore.get(TASK, STEP))?.state).toBe('ticket_created');
+  });
+
   it('an unknown catalog item fails the job with ServiceNow\'s words and orders nothing', async () => {
     seed();
     const b = await start({}, { catalogItem: 'No such item' });
