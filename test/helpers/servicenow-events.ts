@@ -49,3 +49,14 @@ export function useServiceNowFakes(): ServiceNowFakes {
   });
   return fakes;
 }
+
+/** The next record write of a created ticket throws, as a worker dying between the desk's answer and Redis would. */
+export function crashOnceAfterCreate(b: TestBridge): void {
+  const store = b.deps.jobs.store;
+  const real = store.markTicketCreated.bind(store);
+  let crashes = 1;
+  store.markTicketCreated = async (...args) => {
+    if (crashes-- > 0) throw new Error('simulated crash after the ticket was created');
+    return real(...args);
+  };
+}

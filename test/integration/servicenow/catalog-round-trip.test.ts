@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../../src/jobs/reconcile.ts';
-import { postServiceNowEvent, SN_WEBHOOK_SECRET, ticketOnRecord, useServiceNowFakes } from '../../helpers/servicenow-events.ts';
+import { crashOnceAfterCreate, postServiceNowEvent, SN_WEBHOOK_SECRET, ticketOnRecord, useServiceNowFakes } from '../../helpers/servicenow-events.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
@@ -174,13 +174,7 @@ describe('ServiceNow catalog orders', () => {
   it('a crash between the order and the record write finds the RITM (and its REQ) by correlation_id: no second order', async () => {
     seed();
     const b = await start();
-    const store = b.deps.jobs.store;
-    const real = store.markTicketCreated.bind(store);
-    let crashes = 1;
-    store.markTicketCreated = async (...args) => {
-      if (crashes-- > 0) throw new Error('simulated crash after the order');
-      return real(...args);
-    };
+    crashOnceAfterCreate(b);
     await b.deliver(grant());
     await ticketCreated(b);
     expect(fakes.sn.catalog.orders).toHaveLength(1);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../../src/jobs/reconcile.ts';
-import { postServiceNowEvent, signServiceNowEvent, SN_WEBHOOK_SECRET, ticketOnRecord, useServiceNowFakes } from '../../helpers/servicenow-events.ts';
+import { crashOnceAfterCreate, postServiceNowEvent, signServiceNowEvent, SN_WEBHOOK_SECRET, ticketOnRecord, useServiceNowFakes } from '../../helpers/servicenow-events.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
@@ -140,13 +140,7 @@ describe('ServiceNow round trip', () => {
 
   it('a crash between the create and the record write finds the record by correlation_id: no duplicate', async () => {
     const b = await start();
-    const store = b.deps.jobs.store;
-    const real = store.markTicketCreated.bind(store);
-    let crashes = 1;
-    store.markTicketCreated = async (...args) => {
-      if (crashes-- > 0) throw new Error('simulated crash after the record was created');
-      return real(...args);
-    };
+    crashOnceAfterCreate(b);
     await b.deliver(revoke());
     await ticketCreated(b);
     expect(fakes.sn.tables.get('sc_task')?.size).toBe(1);
