@@ -6,6 +6,7 @@
  * is 429 with `Retry-After` (seconds); every answer a rule matches carries `X-RateLimit-Limit`, `X-RateLimit-Reset`
  * (Unix seconds) and `X-RateLimit-Rule` (the rule's sys_id). Retry-After wins; without it the reset time is used.
  */
+import type { Logger } from 'pino';
 import { parseRetryAfter, TicketSystemError } from '../ticket-error.ts';
 import { createServiceNowAuth, type ServiceNowCredentials } from './servicenow-auth.ts';
 
@@ -15,6 +16,8 @@ export interface ServiceNowClientOptions {
   fetch: typeof fetch;
   timeoutMs: number;
   now?: () => number;
+  /** Where a 429 is logged (the queue pauses for it without failing the job, so this is the trace it leaves). */
+  logger?: Logger;
 }
 
 export type ServiceNowCall = (action: string, method: string, path: string, body?: unknown) => Promise<unknown>;
@@ -68,6 +71,10 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
     const what = `ServiceNow ${action}: answered ${response.status.toString()}`;
     if (response.status === 429) {
       const advice = rateLimitAdvice(response.headers, now());
+      options.logger?.warn(
+        { action, retryAfterMs: advice.retryAfterMs, limit: response.headers.get('x-ratelimit-limit'), rule: response.headers.get('x-ratelimit-rule') },
+        'ServiceNow rate limit reached: waiting before the next call',
+      );
       throw fail('ticket_system_rate_limited', `${what} (${advice.words})`, { status: 429, ...(advice.retryAfterMs === undefined ? {} : { retryAfterMs: advice.retryAfterMs }) });
     }
     if (response.status >= 500) throw fail('ticket_system_unavailable', what, { status: response.status });

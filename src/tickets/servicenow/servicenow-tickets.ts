@@ -68,6 +68,7 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
     fetch: options.fetch ?? fetch,
     timeoutMs: options.timeoutMs ?? 30_000,
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   const findUser = createUserFinder(call);
   const catalog = createCatalogOrders(call);

@@ -71,6 +71,7 @@ describe('ServiceNow rate limits', () => {
     await ticketOnRecord(b, TASK, STEP);
     expect(fakes.sn.catalog.orders).toHaveLength(1);
     expect(fakes.sn.requests[0]?.path).toMatch(/^\/api\/sn_sc\/servicecatalog\/items\?/);
+    expect(b.logs.find((line) => line['msg'] === 'ServiceNow rate limit reached: waiting before the next call')).toMatchObject({ limit: '100', rule: RULE, action: 'find catalog item "Access request"' });
   });
 
   it('a 429 after the order is waited out in place: one order, its RITM marked', async () => {
