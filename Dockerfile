@@ -7,10 +7,14 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # Runtime: Node 22 runs the TypeScript sources directly (type stripping), as a non-root user.
 FROM node:22-slim
+# Production: a missing config stops start-up (never the sandbox).
 ENV NODE_ENV=production
-# The heap the bridge is measured with (bench/results.md: under 200 MiB resident per process; the live heap stays
-# near 45 MiB). The same flags as `npm start`; raise them here or in compose's environment if a deployment needs more.
-ENV NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=4"
+# The same flags as `npm start`: outbound calls honour HTTPS_PROXY / NO_PROXY, and the heap the bridge is measured
+# with (bench/results.md: under 200 MiB resident per process; the live heap stays near 45 MiB). They come first in
+# NODE_OPTIONS and an operator's NODE_OPTIONS after them (see CMD), so options added in compose keep these, and a
+# --max-old-space-size given there wins (Node keeps a flag's last value).
+ENV BRIDGE_NODE_FLAGS="--use-env-proxy --disable-warning=UNDICI-EHPA --max-old-space-size=128 --max-semi-space-size=4"
+# A company CA bundle: mount it and set NODE_EXTRA_CA_CERTS to its path (docker-compose.yml shows where).
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
@@ -20,4 +24,4 @@ COPY bin ./bin
 COPY test/fixtures/conductorone ./test/fixtures/conductorone
 USER node
 EXPOSE 8080
-CMD ["node", "src/main.ts"]
+CMD ["sh", "-c", "NODE_OPTIONS=\"$BRIDGE_NODE_FLAGS ${NODE_OPTIONS:-}\" exec node src/main.ts"]

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { startFakeConductorOne, type FakeConductorOne } from '../test/fakes/conductorone.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../src/sandbox/conductorone.ts';
 import { parseBenchArgs, USAGE, type BenchOptions, type TargetName } from './args.ts';
 import { bodyTemplate, writePool, type Signer } from './pool.ts';
 import { deleteUnder } from './redis-cleanup.ts';

@@ -1,6 +1,6 @@
 /**
  * The whole path, with the bridge run as an operator runs it (an API process and a worker process on one Redis) and
- * the fakes from test/fakes answering at once:
+ * the fakes from src/sandbox answering at once:
  * - latency: one task at a time, the time from sending the webhook to Jira receiving the create call, and from sending
  *   Jira's resolution webhook to ConductorOne receiving the callback;
  * - burst: N tasks at once with the fake Jira holding every endpoint to a configured rate (its burst limit answers 429
@@ -14,8 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { redisKeys } from '../src/store/redis-keys.ts';
 import { taskLabel } from '../src/tickets/jira/jira-tickets.ts';
-import type { FakeConductorOne } from '../test/fakes/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../test/fakes/jira.ts';
+import type { FakeConductorOne } from '../src/sandbox/conductorone.ts';
+import { startFakeJira, type FakeJira } from '../src/sandbox/jira.ts';
 import { waitFor } from '../test/helpers/wait-for.ts';
 import { startBridgeProcess, waitForLog, type BridgeProcess } from './bridge-processes.ts';
 import { percentile } from './percentile.ts';

@@ -12,8 +12,8 @@ import { configSchema } from '../src/config/schema.ts';
 import { createDeps } from '../src/deps.ts';
 import { createLogger } from '../src/log/logger.ts';
 import { adfToText } from '../src/tickets/jira/adf.ts';
-import { startFakeConductorOne } from '../test/fakes/conductorone.ts';
-import { startFakeJira } from '../test/fakes/jira.ts';
+import { startFakeConductorOne } from '../src/sandbox/conductorone.ts';
+import { startFakeJira } from '../src/sandbox/jira.ts';
 
 const say = (line = '') => console.log(line);
 const indent = (text: string) => text.split('\n').map((line) => `    ${line}`).join('\n');

@@ -6,6 +6,7 @@ import { installErrorHandler } from './http/error-handler.ts';
 import { healthRoutes, type HealthDeps } from './http/health.ts';
 import { jiraWebhook, type JiraWebhookDeps } from './http/jira-webhook.ts';
 import { serviceNowWebhook, type ServiceNowWebhookDeps } from './http/servicenow-webhook.ts';
+import type { SandboxRoutesDeps } from './sandbox/sandbox-routes.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -18,10 +19,18 @@ export interface AppDeps {
   servicenow?: ServiceNowWebhookDeps;
   /** Present when admin credentials are configured; /admin does not exist otherwise. */
   admin?: AdminDeps;
+  /** Sandbox mode only: the sandbox page at `/` and its peers. */
+  sandbox?: SandboxRoutesDeps;
 }
 
+/**
+ * What one listener serves: everything (`all`); the webhooks, /healthz and the sandbox page (`public`); or /admin,
+ * /metrics, /readyz and /healthz (`private`, on `server.adminPort`).
+ */
+export type AppSurface = 'all' | 'public' | 'private';
+
 /** Builds the HTTP app; it never listens, so tests drive it with `inject` and entry points decide where it serves. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps, surface: AppSurface = 'all'): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
@@ -34,14 +43,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const route = request.routeOptions.url;
     if (route?.startsWith('/webhooks/') === true) deps.health.metrics.webhooks.inc({ endpoint: route, status: String(reply.statusCode) });
   });
-  await app.register(healthRoutes(deps.health));
-  await app.register(conductorOneWebhook(deps.c1));
-  if (deps.jira !== undefined) await app.register(jiraWebhook(deps.jira));
-  if (deps.servicenow !== undefined) await app.register(serviceNowWebhook(deps.servicenow));
-  if (deps.admin !== undefined) {
+  await app.register(healthRoutes(deps.health, { operations: surface !== 'public' }));
+  if (surface !== 'private') {
+    await app.register(conductorOneWebhook(deps.c1));
+    if (deps.jira !== undefined) await app.register(jiraWebhook(deps.jira));
+    if (deps.servicenow !== undefined) await app.register(serviceNowWebhook(deps.servicenow));
+  }
+  if (deps.admin !== undefined && surface !== 'public') {
     // The dashboard's packages are loaded only where /admin exists.
     const { adminRoutes } = await import('./http/admin.ts');
     await app.register(adminRoutes(deps.admin));
+  }
+  if (deps.sandbox !== undefined && surface !== 'private') {
+    const { sandboxRoutes } = await import('./sandbox/sandbox-routes.ts');
+    await app.register(sandboxRoutes(deps.sandbox));
   }
   return app;
 }

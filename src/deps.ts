@@ -17,6 +17,7 @@ import { redisKeys } from './store/redis-keys.ts';
 import { createReplicaWait } from './store/replica-wait.ts';
 import { createC1TokenVerifier } from './verify/c1-token.ts';
 import { createJwksKeyResolver } from './verify/jwks.ts';
+import type { SandboxPeers } from './sandbox/sandbox-peers.ts';
 
 export interface Deps {
   config: BridgeConfig;
@@ -45,6 +46,10 @@ export interface DepsOverrides {
   jiraSchemaMismatch?: 'throw' | 'warn';
   /** How long a command on the producer connection may wait for Redis (default 5 s). */
   commandTimeoutMs?: number;
+  /** How long a callback to C1 may take before the attempt is abandoned, its result unknown (default 30 s). */
+  callbackTimeoutMs?: number;
+  /** Sandbox mode: the in-process peers the sandbox page drives; /readyz then answers 503 `sandbox`. */
+  sandbox?: SandboxPeers;
 }
 
 export function webhookEndpointUrl(publicUrl: string, path: string): string {
@@ -126,6 +131,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     metrics,
     now,
     fetch: overrides.fetch ?? fetch,
+    callbackTimeoutMs: overrides.callbackTimeoutMs ?? 30_000,
   };
   let workers: Workers | undefined;
   let workerRedis: RedisClient | undefined;
@@ -159,7 +165,8 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     },
     app: {
       logger,
-      health: { redis, queues, metrics, memoryWarningPercent: config.redis.memoryWarningPercent },
+      health: { redis, queues, metrics, memoryWarningPercent: config.redis.memoryWarningPercent, ...(overrides.sandbox === undefined ? {} : { sandbox: true }) },
+      ...(overrides.sandbox === undefined ? {} : { sandbox: { peers: overrides.sandbox, store: correlationStore, publicUrl: config.server.publicUrl } }),
       ...(config.admin.username === undefined || config.admin.password === undefined
         ? {}
         : { admin: { username: config.admin.username, password: config.admin.password, queues, store: correlationStore } }),
@@ -178,10 +185,8 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
         : {
             jira: {
               secrets: config.jira.webhookSecret ?? [],
-              erroredResolutions: config.jira.erroredResolutions,
               store: correlationStore,
               queues,
-              now,
               bodyLimitBytes: config.server.bodyLimitBytes,
             },
           }),
@@ -190,11 +195,8 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
         : {
             servicenow: {
               secrets: config.servicenow.webhookSecret ?? [],
-              states: config.servicenow.states,
-              cancelledStages: config.servicenow.cancelledStages,
               store: correlationStore,
               queues,
-              now,
               bodyLimitBytes: config.server.bodyLimitBytes,
             },
           }),

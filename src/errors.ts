@@ -13,6 +13,9 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, retryable: false },
   unsupported_event: { status: 422, retryable: false },
   redis_unavailable: { status: 503, retryable: true },
+  // pages (sandbox, operator console)
+  invalid_form: { status: 400, retryable: false },
+  csrf_rejected: { status: 403, retryable: false },
   // generic
   not_found: { status: 404, retryable: false },
   internal_error: { status: 500, retryable: true },

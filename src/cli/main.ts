@@ -18,7 +18,7 @@ commands:
   check-config [--config <file>] [--online]   validate the config ($BRIDGE_CONFIG, else config/bridge.yaml);
                                       --online also reaches the JWKS, Jira and ServiceNow with the credentials
   status <taskId> [--config <file>]   what the bridge knows of a task: steps, ticket, outcome, callback, history
-  list-failed [--queue <name>]        failed jobs with their reasons (queues: create-ticket, send-callback, reconcile)
+  list-failed [--queue <name>]        failed jobs with their reasons (queues: create-ticket, send-callback, reconcile, check-ticket)
   replay-failed [--queue <name>] [--dry-run]   move failed jobs back to waiting, under their own ids
   sign-test-webhook [--fixture <name|file.json>] [--send] [--to <url>] [--key-dir <dir>]
                                       sign a sample C1 webhook with a local development key (print curl, or --send it)

@@ -1,4 +1,7 @@
 import type { Job } from 'bullmq';
+import { failedJobs } from '../queue/failed-jobs.ts';
+import { requeueFailed } from '../queue/requeue-failed.ts';
+import { replayVerdict } from './replay-verdict.ts';
 import type { Deps } from '../deps.ts';
 import type { CliIo } from './io.ts';
 
@@ -41,11 +44,11 @@ export async function status(deps: QueueDeps, taskId: string | undefined, io: Cl
   return 0;
 }
 
-/** `list-failed [--queue q]`: failed jobs, newest first, with their reasons. */
+/** `list-failed [--queue q]`: every failed job, newest first, with its reason. */
 export async function listFailed(deps: QueueDeps, queueName: string | undefined, io: CliIo): Promise<number> {
   let total = 0;
   for (const queue of queuesNamed(deps, queueName)) {
-    for (const job of await queue.getFailed(0, 999)) {
+    for await (const job of failedJobs(queue)) {
       io.out(describeJob(queue.name, job));
       total += 1;
     }
@@ -54,16 +57,34 @@ export async function listFailed(deps: QueueDeps, queueName: string | undefined,
   return 0;
 }
 
-/** `replay-failed [--queue q] [--dry-run]`: moves failed jobs back to waiting, keeping their ids (so no duplicates). */
+/**
+ * `replay-failed [--queue q] [--dry-run]`: moves every failed job that can still do good back to waiting, under its
+ * own id (so a replay never duplicates a ticket or a callback) and with its attempts counted afresh; says of each
+ * other one why it is left.
+ */
 export async function replayFailed(deps: QueueDeps, queueName: string | undefined, dryRun: boolean, io: CliIo): Promise<number> {
-  let total = 0;
+  let replayed = 0;
+  let left = 0;
   for (const queue of queuesNamed(deps, queueName)) {
-    for (const job of await queue.getFailed(0, 999)) {
+    for await (const job of failedJobs(queue)) {
+      const verdict = await replayVerdict(deps.correlationStore, queue.name, job);
+      if (!verdict.replay) {
+        io.out(`not replayed ${describeJob(queue.name, job)}`);
+        io.out(`  why: ${verdict.why}`);
+        left += 1;
+        continue;
+      }
       io.out(`${dryRun ? 'would replay' : 'replaying'} ${describeJob(queue.name, job)}`);
-      if (!dryRun) await job.retry('failed');
-      total += 1;
+      if (!dryRun) {
+        const { taskId, stepId } = job.data as { taskId: string; stepId: string };
+        // The record first: a callback job run before its record is due again would find it failed and send nothing.
+        if (verdict.reopenCallback) await deps.correlationStore.reopenCallback(taskId, stepId, new Date().toISOString());
+        await requeueFailed(job);
+      }
+      replayed += 1;
     }
   }
-  io.out(`${dryRun ? 'would replay' : 'replayed'} ${total.toString()} job(s)`);
+  const summary = `${dryRun ? 'would replay' : 'replayed'} ${replayed.toString()} job(s)`;
+  io.out(left === 0 ? summary : `${summary}; ${left.toString()} not replayed (why: above)`);
   return 0;
 }

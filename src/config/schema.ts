@@ -51,12 +51,16 @@ const secretList = z
   })
   .transform((value) => (typeof value === 'string' ? [value] : value));
 
-const server = z.strictObject({
-  host: z.string().default('0.0.0.0'),
-  port: integer(0, 65535).default(8080),
-  publicUrl,
-  bodyLimitBytes: integer(1024).default(1_048_576),
-});
+const server = z
+  .strictObject({
+    host: z.string().default('0.0.0.0'),
+    port: integer(0, 65535).default(8080),
+    /** Optional second listener for /admin, /metrics and /readyz, so the public ingress exposes only the webhooks. */
+    adminPort: integer(0, 65535).optional(),
+    publicUrl,
+    bodyLimitBytes: integer(1024).default(1_048_576),
+  })
+  .refine((value) => value.adminPort === undefined || value.adminPort === 0 || value.adminPort !== value.port, { path: ['adminPort'], message: 'must differ from server.port' });
 
 const redisNode = z.strictObject({ host: nonEmpty, port: integer(1, 65535).default(6379) });
 
@@ -106,6 +110,12 @@ const jira = z
     token: nonEmpty.optional(),
     webhookSecret: secretList.optional(),
     erroredResolutions: z.array(nonEmpty).default(["Won't Do", 'Declined', 'Rejected', 'Duplicate']),
+    /**
+     * How long Jira's JQL search may take to see a new issue (it is eventually consistent: "from a few seconds to
+     * minutes", Atlassian's "Search and reconcile"). A create retried after a create call waits this long after that
+     * call before it searches for the issue, so a crash between the create and the record write opens no duplicate.
+     */
+    indexLagSeconds: integer(0, 3600).default(60),
   })
   .superRefine((value, ctx) => {
     const cloud = value.email !== undefined || value.apiToken !== undefined;
@@ -236,6 +246,11 @@ const jobs = z.strictObject({
   backoffMs: integer(1).default(2000),
   /** A worker that stops renewing its lock this long (killed, frozen) has its job taken over by another. */
   lockDurationMs: integer(1000).default(30_000),
+  /**
+   * A create that failed for good (the desk refused it, or every attempt failed): `report` tells C1 `errored` with
+   * the desk's reason; `hold` keeps the task waiting for an operator (`list-failed`, `replay-failed`, a redelivery).
+   */
+  onCreateFailure: z.enum(['report', 'hold']).default('report'),
 });
 
 const reconcile = z.strictObject({
@@ -331,7 +346,7 @@ const rawConfig = z
     servicenow: servicenow.optional(),
     routes: z.array(route).default([]),
     defaultRoute: defaultRoute.optional(),
-    jobs: jobs.default({ attempts: 12, backoffMs: 2000, lockDurationMs: 30_000 }),
+    jobs: jobs.default({ attempts: 12, backoffMs: 2000, lockDurationMs: 30_000, onCreateFailure: 'report' }),
     reconcile: reconcile.default({ intervalSeconds: 300 }),
     admin: admin.default({ username: undefined, password: undefined }),
     templates: templates.default({ timeZone: 'UTC' }),

@@ -7,7 +7,7 @@ import { celEnv, isCelError, parse, plan, type CelInput } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import { create } from '@bufbuild/protobuf';
 import { DurationSchema, timestampFromDate } from '@bufbuild/protobuf/wkt';
-import type { ProvisioningRequest } from './provisioning-request.ts';
+import type { TicketRequest } from './provisioning-request.ts';
 import { SCOPE_ROOTS, unknownPath } from './scope-check.ts';
 import { templateScope } from './template-scope.ts';
 
@@ -38,7 +38,7 @@ export type ConditionResult = { readonly ok: true; readonly value: boolean } | {
 
 export interface CompiledCondition {
   readonly source: string;
-  evaluate(request: ProvisioningRequest): ConditionResult;
+  evaluate(request: TicketRequest): ConditionResult;
 }
 
 export function positionAt(source: string, offset: number): ExpressionPosition {
@@ -167,7 +167,7 @@ function timestamp(iso: string | undefined): CelInput | undefined {
 const present = <T extends Record<string, unknown>>(entries: T) => Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
 
 /** The template variables, typed for CEL: durations, timestamps and whole numbers as such, form answers as sent. */
-export function conditionScope(request: ProvisioningRequest): Record<string, CelInput> {
+export function conditionScope(request: TicketRequest): Record<string, CelInput> {
   const scope = templateScope(request);
   const task = {
     ...scope.task,

@@ -90,6 +90,18 @@ export interface ProvisioningRequest {
   readonly form?: readonly FormAnswer[];
 }
 
+/**
+ * The request as a ticket is made from it: without the callback URL, which is a credential (its token lets anyone
+ * report the task) and lives in the correlation record alone, never in a job a queue dashboard shows.
+ */
+export type TicketRequest = Omit<ProvisioningRequest, 'callbackUrl'>;
+
+/** The request less its callback URL, to travel inside a job. */
+export function ticketRequestOf(request: ProvisioningRequest): TicketRequest {
+  const { callbackUrl: _callbackUrl, ...rest } = request;
+  return rest;
+}
+
 export type ProvisioningResult = { ok: true; request: ProvisioningRequest } | { ok: false; problems: string[] };
 
 export interface ProvisioningOptions {

@@ -1,6 +1,6 @@
 import type { BridgeConfig } from '../config/schema.ts';
 import { compileCondition, ConditionError, type CompiledCondition } from './conditions.ts';
-import type { ProvisioningRequest } from './provisioning-request.ts';
+import type { TicketRequest } from './provisioning-request.ts';
 
 type RouteConfig = BridgeConfig['routes'][number];
 type Target = Pick<RouteConfig, 'jira' | 'servicenow'>;
@@ -33,7 +33,7 @@ const quoted = (values: readonly string[]) => (values.length === 1 ? JSON.string
  * The first match key the task fails, as a reason, or undefined when every key matches. A key that is absent
  * matches anything; a key with a list matches any value in it; ids compare exactly, names ignoring case.
  */
-export function matchMismatch(match: Match, request: ProvisioningRequest): string | undefined {
+export function matchMismatch(match: Match, request: TicketRequest): string | undefined {
   const checks: Array<[string, readonly string[] | undefined, string | undefined, (want: string, have: string | undefined) => boolean]> = [
     ['appId', match.appId, request.app.id, (want, have) => want === have],
     ['entitlementId', match.entitlementId, request.entitlement.id, (want, have) => want === have],
@@ -67,7 +67,7 @@ function condition(source: string): CompiledCondition {
   return compiled;
 }
 
-function verdict(route: RouteConfig, request: ProvisioningRequest): RouteVerdict {
+function verdict(route: RouteConfig, request: TicketRequest): RouteVerdict {
   const mismatch = matchMismatch(route.match, request);
   if (mismatch !== undefined) return { route: route.name, matched: false, reason: mismatch };
   if (route.when === undefined) return { route: route.name, matched: true };
@@ -80,7 +80,7 @@ function verdict(route: RouteConfig, request: ProvisioningRequest): RouteVerdict
  * First matching route wins (its match keys, then its `when:`); then `defaultRoute`; no route when neither applies.
  * Pure: the same config and task always give the same decision.
  */
-export function decideRoute(config: Pick<BridgeConfig, 'routes' | 'defaultRoute'>, request: ProvisioningRequest): RoutingDecision {
+export function decideRoute(config: Pick<BridgeConfig, 'routes' | 'defaultRoute'>, request: TicketRequest): RoutingDecision {
   const verdicts: RouteVerdict[] = [];
   for (const route of config.routes) {
     const result = verdict(route, request);
@@ -92,6 +92,6 @@ export function decideRoute(config: Pick<BridgeConfig, 'routes' | 'defaultRoute'
 }
 
 /** First matching route wins; then `defaultRoute`; undefined when neither applies. */
-export function chooseRoute(config: Pick<BridgeConfig, 'routes' | 'defaultRoute'>, request: ProvisioningRequest): ChosenRoute | undefined {
+export function chooseRoute(config: Pick<BridgeConfig, 'routes' | 'defaultRoute'>, request: TicketRequest): ChosenRoute | undefined {
   return decideRoute(config, request).chosen;
 }

@@ -1,5 +1,5 @@
 import { humanDuration } from './duration.ts';
-import type { FormAnswer, Person, ProvisioningRequest, Requester } from './provisioning-request.ts';
+import type { FormAnswer, Person, TicketRequest, Requester } from './provisioning-request.ts';
 
 export interface ScopeOptions {
   /** IANA zone the task's times are written in (`templates.timeZone`). */
@@ -72,7 +72,7 @@ function form(answers: readonly FormAnswer[]) {
  * task's user; `user` is the same person). Every key is always present (an empty string when C1 did not send it),
  * so a template that names a key that does not exist is caught at start-up, while a missing value renders as nothing.
  */
-export function templateScope(request: ProvisioningRequest, options: ScopeOptions = DEFAULT_SCOPE_OPTIONS) {
+export function templateScope(request: TicketRequest, options: ScopeOptions = DEFAULT_SCOPE_OPTIONS) {
   const subject = person(request.subject);
   return {
     task: {

@@ -1,5 +1,5 @@
 import { Liquid, type Template } from 'liquidjs';
-import type { ProvisioningRequest } from './provisioning-request.ts';
+import type { TicketRequest } from './provisioning-request.ts';
 import { SAMPLE_SCOPE, unknownPath } from './scope-check.ts';
 import { DEFAULT_SCOPE_OPTIONS, templateScope, type ScopeOptions } from './template-scope.ts';
 
@@ -34,7 +34,7 @@ export class TemplateError extends Error {
 }
 
 export interface CompiledTemplate {
-  render(request: ProvisioningRequest, options?: ScopeOptions): string;
+  render(request: TicketRequest, options?: ScopeOptions): string;
 }
 
 type Segments = ReadonlyArray<string | number | { segments: unknown }>;
@@ -79,7 +79,7 @@ export function compileTemplate(source: string): CompiledTemplate {
 const compiled = new Map<string, CompiledTemplate>();
 
 /** Renders a template source, compiling each distinct source once. */
-export function renderTemplate(source: string, request: ProvisioningRequest, options: ScopeOptions = DEFAULT_SCOPE_OPTIONS): string {
+export function renderTemplate(source: string, request: TicketRequest, options: ScopeOptions = DEFAULT_SCOPE_OPTIONS): string {
   let template = compiled.get(source);
   if (template === undefined) {
     template = compileTemplate(source);

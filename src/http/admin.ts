@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Queues } from '../queue/queues.ts';
 import type { CorrelationStore } from '../store/correlation-store.ts';
 import { constantTimeEqual } from '../verify/constant-time.ts';
+import { withoutCallbackTokens } from './console/console-data.ts';
+import { consoleRoutes, sendTaskPage } from './console/console-routes.ts';
 
 export interface AdminDeps {
   username: string;
@@ -38,7 +40,12 @@ export function adminRoutes(deps: AdminDeps) {
         .send({ error: 'unauthorized', message: 'admin credentials required' });
     });
 
-    app.get<{ Params: { taskId: string } }>('/admin/tasks/:taskId', async (request, reply) => {
+    // The operator console: /admin/ and the task pages a browser gets at /admin/tasks/<taskId>.
+    const consoleDeps = { username: deps.username, password: deps.password, queues: deps.queues, store: deps.store };
+    await app.register(consoleRoutes(consoleDeps));
+
+    app.get<{ Params: { taskId: string }; Querystring: { replayed?: string } }>('/admin/tasks/:taskId', async (request, reply) => {
+      if (request.headers.accept?.includes('text/html') === true) return sendTaskPage(consoleDeps, request.params.taskId, request.query, reply);
       const records = await deps.store.findTask(request.params.taskId);
       if (records.length === 0) return reply.code(404).send({ error: 'not_found', message: `no record of task ${request.params.taskId}` });
       // The callback URL carries C1's token: an operator sees where it points, not the token.
@@ -48,7 +55,12 @@ export function adminRoutes(deps: AdminDeps) {
 
     const board = new FastifyAdapter();
     createBullBoard({
-      queues: deps.queues.all.map((queue) => new BullMQAdapter(queue)),
+      queues: deps.queues.all.map((queue) => {
+        const adapter = new BullMQAdapter(queue);
+        // Jobs carry the task's callback URL, whose path is ConductorOne's token: the dashboard shows its origin only.
+        adapter.setFormatter('data', withoutCallbackTokens);
+        return adapter;
+      }),
       serverAdapter: board,
     });
     board.setBasePath('/admin/queues');

@@ -50,8 +50,12 @@ export function conductorOneWebhook(deps: C1WebhookDeps) {
       });
       const { taskId, stepId } = result.request;
       request.log.info(
-        { jti, taskId, stepId, jobId: accepted.jobId, outcome: accepted.outcome, queued: accepted.queued },
-        accepted.outcome === 'replayed' ? 'resent token: answered as the first time' : 'provisioning step accepted',
+        { jti, taskId, stepId, jobId: accepted.jobId, outcome: accepted.outcome, queued: accepted.queued, requeued: accepted.requeued },
+        accepted.outcome === 'replayed'
+          ? 'resent token: answered as the first time'
+          : accepted.requeued
+            ? 'redelivery of a held step: its create-ticket job is waiting again'
+            : 'provisioning step accepted',
       );
       return reply.code(accepted.answer.status).send(accepted.answer.body);
     });

@@ -10,6 +10,8 @@ export interface HealthDeps {
   metrics: Metrics;
   /** `redis.memoryWarningPercent`: readiness warns once this share of maxmemory is in use. */
   memoryWarningPercent: number;
+  /** Sandbox mode: /readyz always answers 503 `sandbox`, so no load balancer ever sends it traffic. */
+  sandbox?: boolean;
 }
 
 async function within<T>(ms: number, work: Promise<T>): Promise<T> {
@@ -23,8 +25,11 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T> {
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
 
-/** Liveness, readiness (Redis answers and some worker listens on the queues), and Prometheus metrics. */
-export function healthRoutes(deps: HealthDeps) {
+/**
+ * Liveness, readiness (Redis answers and some worker listens on the queues), and Prometheus metrics. With
+ * `operations: false` only liveness is served (the public listener when `server.adminPort` takes the rest).
+ */
+export function healthRoutes(deps: HealthDeps, serve: { operations: boolean } = { operations: true }) {
   const readMemory = async () => {
     const memory = parseRedisMemory(await within(1000, deps.redis.info('memory')));
     deps.metrics.redisMemory.set({ kind: 'used' }, memory.used);
@@ -35,8 +40,10 @@ export function healthRoutes(deps: HealthDeps) {
   const quiet = { logLevel: 'warn' } as const;
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.get('/healthz', quiet, async () => ({ status: 'ok' }));
+    if (!serve.operations) return;
 
     app.get('/readyz', quiet, async (request, reply) => {
+      if (deps.sandbox === true) return reply.code(503).send({ status: 'sandbox', message: 'sandbox mode: not for production traffic' });
       const checks: Record<string, string> = {};
       try {
         await within(1000, deps.redis.ping());

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { BridgeError } from '../errors.ts';
-import type { ReportDeps } from '../ingest/report-outcome.ts';
-import { reportTicketEvent } from '../ingest/report-ticket-event.ts';
-import { jiraOutcome } from '../tickets/jira/jira-outcome.ts';
+import { acceptTicketEvent, type TicketEventDeps } from '../ingest/report-ticket-event.ts';
 import { checkSharedSecret } from '../verify/shared-secret.ts';
 import { firstHeader, parseJsonBody } from './parse-json.ts';
 import { rawBodyParser } from './raw-body.ts';
@@ -11,29 +9,27 @@ import { redisDown } from './redis-down.ts';
 
 export const JIRA_WEBHOOK_PATH = '/webhooks/jira';
 
+const issueRef = z.union([z.string().min(1), z.number().int().transform(String)]);
+
 /**
  * The part of a Jira issue event the bridge reads (https://developer.atlassian.com/cloud/jira/platform/webhooks/):
- * the admin webhook's `jira:issue_updated` body, or a Jira Automation "Send web request" whose body is `{{issue}}`
- * wrapped as `{"issue": …}`.
+ * which issue it is about, by id (stable when the issue moves to another project) or key, from the admin webhook's
+ * `jira:issue_updated` / `jira:issue_deleted` body or a Jira Automation "Send web request" whose body is `{{issue}}`
+ * wrapped as `{"issue": …}`. What the body says of the status is not read: the issue itself is, from Jira.
  */
 const jiraEventSchema = z.looseObject({
   webhookEvent: z.string().optional(),
-  issue: z.looseObject({
-    key: z.string().min(1),
-    fields: z.looseObject({
-      status: z.looseObject({ name: z.string(), statusCategory: z.looseObject({ key: z.string() }) }).optional(),
-      resolution: z.looseObject({ name: z.string() }).nullish(),
-    }),
-  }),
+  issue: z
+    .looseObject({ id: issueRef.optional(), key: issueRef.optional() })
+    .refine((issue) => issue.id !== undefined || issue.key !== undefined, 'an issue id or key'),
 });
 
-export interface JiraWebhookDeps extends ReportDeps {
+export interface JiraWebhookDeps extends TicketEventDeps {
   secrets: readonly string[];
-  erroredResolutions: readonly string[];
   bodyLimitBytes: number;
 }
 
-/** Verify, parse, enqueue: Jira's resolution events become send-callback jobs (contract §6). */
+/** Verify, parse, enqueue: an event about one of the bridge's issues becomes a check-ticket job (contract §6). */
 export function jiraWebhook(deps: JiraWebhookDeps) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     rawBodyParser(app);
@@ -52,26 +48,24 @@ export function jiraWebhook(deps: JiraWebhookDeps) {
       const log = request.log.child({ delivery });
       const event = jiraEventSchema.safeParse(parseJsonBody(rawBody));
       if (!event.success) {
-        log.info({ issues: event.error.issues.slice(0, 3).map((i) => i.path.join('.')) }, 'jira event without an issue status: ignored');
-        return reply.code(200).send({ status: 'ignored', reason: 'not an issue event with a status' });
+        log.info({ issues: event.error.issues.slice(0, 3).map((i) => i.path.join('.')) }, 'jira event without an issue: ignored');
+        return reply.code(200).send({ status: 'ignored', reason: 'not an issue event' });
       }
-      const { key, fields } = event.data.issue;
-      const step = await deps.store.findByTicket('jira', key).catch((error: unknown) => {
+      const { id, key } = event.data.issue;
+      // By id first; by key for records indexed by earlier versions (their entries are keyed by issue key).
+      const lookup = async () =>
+        (id === undefined ? undefined : await deps.store.findByTicketId('jira', id)) ?? (key === undefined ? undefined : await deps.store.findByTicket('jira', key));
+      const step = await lookup().catch((error: unknown) => {
         throw redisDown(error);
       });
       if (step === undefined) {
-        log.info({ ticket: key }, 'jira event for an issue the bridge did not open: ignored');
+        log.info({ ticket: key, issueId: id }, 'jira event for an issue the bridge did not open: ignored');
         return reply.code(200).send({ status: 'ignored', reason: 'not a bridge ticket' });
       }
-      if (fields.status === undefined) return reply.code(200).send({ status: 'ignored', reason: 'no status in the event' });
-      const status = jiraOutcome(
-        { status: fields.status.name, statusCategory: fields.status.statusCategory.key, resolution: fields.resolution?.name },
-        deps.erroredResolutions,
-      );
-      const answer = await reportTicketEvent(deps, step, status).catch((error: unknown) => {
+      const answer = await acceptTicketEvent(deps, step, rawBody).catch((error: unknown) => {
         throw redisDown(error);
       });
-      log.info({ ...step, ticket: key, answer, via: check.via }, 'jira event handled');
+      log.info({ ...step, ticket: key, issueId: id, event: event.data.webhookEvent, answer, via: check.via }, 'jira event handled');
       return reply.code(200).send(answer);
     });
   };

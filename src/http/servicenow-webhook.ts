@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { BridgeError } from '../errors.ts';
-import type { ReportDeps } from '../ingest/report-outcome.ts';
-import { reportTicketEvent } from '../ingest/report-ticket-event.ts';
+import { acceptTicketEvent, type TicketEventDeps } from '../ingest/report-ticket-event.ts';
 import { parseCorrelationId } from '../tickets/servicenow/servicenow-tickets.ts';
-import { serviceNowOutcome, type TableStates } from '../tickets/servicenow/servicenow-outcome.ts';
 import { checkSharedSecret } from '../verify/shared-secret.ts';
 import { firstHeader, parseJsonBody } from './parse-json.ts';
 import { rawBodyParser } from './raw-body.ts';
@@ -12,7 +10,10 @@ import { redisDown } from './redis-down.ts';
 
 export const SERVICENOW_WEBHOOK_PATH = '/webhooks/servicenow';
 
-/** What the shipped business rule posts (contract §6). `state` is a string in GlideRecord, a number if hand-made. */
+/**
+ * What the shipped business rule posts (contract §6). `state` is a string in GlideRecord, a number if hand-made. Only
+ * which record it is about is used; its state, and the table it names, are read from ServiceNow by the check job.
+ */
 const serviceNowEventSchema = z.looseObject({
   table: z.string().min(1),
   sys_id: z.string().optional(),
@@ -20,18 +21,16 @@ const serviceNowEventSchema = z.looseObject({
   state: z.union([z.string(), z.number()]),
   correlation_id: z.string().optional(),
   close_notes: z.string().optional(),
-  /** Sent for sc_req_item: a complete state whose stage says cancelled is errored. */
+  /** Sent for sc_req_item; like the state it is read back from ServiceNow, which decides from both. */
   stage: z.string().optional(),
 });
 
-export interface ServiceNowWebhookDeps extends ReportDeps {
+export interface ServiceNowWebhookDeps extends TicketEventDeps {
   secrets: readonly string[];
-  states: Readonly<Record<string, TableStates | undefined>>;
-  cancelledStages?: readonly string[] | undefined;
   bodyLimitBytes: number;
 }
 
-/** Verify, parse, enqueue: a ServiceNow record event becomes a send-callback job once the record is final. */
+/** Verify, parse, enqueue: an event about one of the bridge's records becomes a check-ticket job. */
 export function serviceNowWebhook(deps: ServiceNowWebhookDeps) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     rawBodyParser(app);
@@ -55,6 +54,10 @@ export function serviceNowWebhook(deps: ServiceNowWebhookDeps) {
       const event = parsed.data;
       const log = request.log.child({ table: event.table, ticket: event.number });
       const lookup = async () => {
+        if (event.sys_id !== undefined && event.sys_id !== '') {
+          const bySysId = await deps.store.findByTicketId('servicenow', event.sys_id);
+          if (bySysId !== undefined) return bySysId;
+        }
         if (event.number !== undefined) {
           const byTicket = await deps.store.findByTicket('servicenow', event.number);
           if (byTicket !== undefined) return byTicket;
@@ -70,12 +73,7 @@ export function serviceNowWebhook(deps: ServiceNowWebhookDeps) {
         log.info({ correlationId: event.correlation_id }, 'servicenow event for a record the bridge did not open: ignored');
         return reply.code(200).send({ status: 'ignored', reason: 'not a bridge ticket' });
       }
-      const stage = event.table === 'sc_req_item' ? { value: event.stage, cancelled: deps.cancelledStages } : undefined;
-      const decided = serviceNowOutcome(event.state, deps.states[event.table], `state ${String(event.state)}`, stage);
-      // A requested item is only complete if its stage agrees: without the stage the event cannot say so, and
-      // reconciliation reads the record instead.
-      const status = stage !== undefined && event.stage === undefined && decided.outcome === 'complete' ? { final: false, status: `${decided.status} without a stage` } : decided;
-      const answer = await reportTicketEvent(deps, step, status).catch((error: unknown) => {
+      const answer = await acceptTicketEvent(deps, step, rawBody).catch((error: unknown) => {
         throw redisDown(error);
       });
       log.info({ ...step, answer, via: check.via }, 'servicenow event handled');

@@ -1,21 +1,29 @@
-import { outcomeComment } from '../domain/outcome-comment.ts';
-import { ticketOf } from '../store/correlation-store.ts';
-import type { TicketStatus } from '../tickets/ticket-system.ts';
-import { reportOutcome, type ReportDeps } from './report-outcome.ts';
+import { createHash } from 'node:crypto';
+import { QUEUE_NAMES, stepJobId, type Queues } from '../queue/queues.ts';
+import { ticketOf, type CorrelationStore } from '../store/correlation-store.ts';
+
+export interface TicketEventDeps {
+  store: CorrelationStore;
+  queues: Pick<Queues, 'checkTicket'>;
+}
 
 export type EventAnswer =
-  | { status: 'accepted' | 'already_reported'; outcome: 'complete' | 'errored' }
+  | { status: 'accepted' }
+  | { status: 'already_reported'; outcome: 'complete' | 'errored' }
   | { status: 'ignored'; reason: string };
 
 /**
- * What a verified service-desk event about one of our tickets leads to: nothing until the ticket is final, then the
- * outcome is fixed (first decision wins) and the callback queued.
+ * What a verified service-desk event about one of our tickets leads to: a `check-ticket` job that reads the ticket
+ * from the desk (the event is a hint, the desk is the truth), unless the step's outcome is already fixed. The job id
+ * is the step plus a digest of the event, so a redelivered event collapses onto one check while a newer event about
+ * the same ticket is never swallowed by an older check that may already have read the desk.
  */
-export async function reportTicketEvent(deps: ReportDeps, step: { taskId: string; stepId: string }, status: TicketStatus): Promise<EventAnswer> {
-  if (!status.final || status.outcome === undefined) return { status: 'ignored', reason: `status ${status.status} is not final` };
+export async function acceptTicketEvent(deps: TicketEventDeps, step: { taskId: string; stepId: string }, rawBody: Buffer): Promise<EventAnswer> {
   const record = await deps.store.get(step.taskId, step.stepId);
-  const ticket = record === undefined ? undefined : ticketOf(record);
-  if (ticket === undefined) return { status: 'ignored', reason: 'no ticket on record' };
-  const decided = await reportOutcome(deps, step, status.outcome, outcomeComment(ticket, status, status.outcome));
-  return { status: decided ? 'accepted' : 'already_reported', outcome: status.outcome };
+  if (record === undefined || ticketOf(record) === undefined) return { status: 'ignored', reason: 'no ticket on record' };
+  const outcome = record.fields['outcome'];
+  if (outcome === 'complete' || outcome === 'errored') return { status: 'already_reported', outcome };
+  const digest = createHash('sha256').update(rawBody).digest('base64url');
+  await deps.queues.checkTicket.add(QUEUE_NAMES.checkTicket, { taskId: step.taskId, stepId: step.stepId }, { jobId: `${stepJobId(step.taskId, step.stepId)}|${digest}` });
+  return { status: 'accepted' };
 }

@@ -5,16 +5,17 @@ import { reportOutcome } from '../ingest/report-outcome.ts';
 import type { CreateTicketJob } from '../queue/queues.ts';
 import { ticketOf } from '../store/correlation-store.ts';
 import type { TicketRef } from '../tickets/ticket-system.ts';
+import { findOrCreate } from './find-or-create.ts';
 import type { JobDeps } from './job-deps.ts';
 
 export type CreateTicketResult = { ticket: TicketRef; recovered: boolean } | { unrouted: true };
 
 /**
- * Opens the step's ticket exactly once. The record is consulted first; on any attempt after the first, the desk is
- * searched for a ticket carrying the task's marks, so a crash between the desk's answer and the record write finds
- * that ticket instead of opening a second one.
+ * Opens the step's ticket exactly once. The record is consulted first; after a create call whose result was not
+ * recorded (see findOrCreate), the desk is searched for a ticket carrying the task's marks once its search can see it,
+ * so a crash between the desk's answer and the record write finds that ticket instead of opening a second one.
  */
-export async function createTicket(deps: JobDeps, job: Job<CreateTicketJob>): Promise<CreateTicketResult> {
+export async function createTicket(deps: JobDeps, job: Job<CreateTicketJob>, token?: string): Promise<CreateTicketResult> {
   const { taskId, stepId, request } = job.data;
   const log = deps.logger.child({ taskId, stepId, jobId: job.id });
   const record = await deps.store.get(taskId, stepId);
@@ -39,10 +40,7 @@ export async function createTicket(deps: JobDeps, job: Job<CreateTicketJob>): Pr
   const system = deps.ticketSystems[systemName];
   if (system === undefined) throw new UnrecoverableError(`route ${route.name} targets ${systemName}, which is not configured`);
 
-  const retried = (job.attemptsStarted ?? 0) > 1 || job.attemptsMade > 0;
-  let ticket = retried ? await system.findByTask(taskId, stepId, route) : undefined;
-  const recovered = ticket !== undefined;
-  ticket ??= await system.create({ request, route });
+  const { ticket, recovered } = await findOrCreate(deps, job, token, system, route, record);
   await deps.store.markTicketCreated(taskId, stepId, ticket, deps.now().toISOString());
   log.info({ ticket: ticket.key, route: route.name, recovered }, recovered ? 'found the ticket opened before a crash' : 'ticket created');
   return { ticket, recovered };

@@ -6,7 +6,7 @@ import type { CorrelationStore } from '../store/correlation-store.ts';
 import type { SystemName, TicketSystem } from '../tickets/ticket-system.ts';
 
 export interface JobDeps {
-  config: Pick<BridgeConfig, 'routes' | 'defaultRoute' | 'conductorone'>;
+  config: Pick<BridgeConfig, 'routes' | 'defaultRoute' | 'conductorone' | 'jobs'>;
   store: CorrelationStore;
   queues: Pick<Queues, 'sendCallback'>;
   ticketSystems: Partial<Record<SystemName, TicketSystem>>;
@@ -14,4 +14,6 @@ export interface JobDeps {
   metrics: Metrics;
   now: () => Date;
   fetch: typeof fetch;
+  /** How long a callback to C1 may take before the attempt counts as unanswered (its result unknown). */
+  callbackTimeoutMs: number;
 }

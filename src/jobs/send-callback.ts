@@ -1,4 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
+import { isFinalAttempt } from '../queue/final-attempt.ts';
 import type { SendCallbackJob } from '../queue/queues.ts';
 import { ticketOf } from '../store/correlation-store.ts';
 import { parseRetryAfter } from '../tickets/ticket-error.ts';
@@ -28,8 +29,11 @@ export type SendCallbackResult = { sent: true; status: number } | { sent: false;
 
 /**
  * POSTs the step's outcome to its C1 callback URL once (contract §5). 2xx: reported. 408/429/5xx/network: retried
- * with backoff. Any other answer: failed for good and recorded with the answer's body; C1 answers 400 once the URL is
- * used or expired, and trying again cannot change that.
+ * with backoff; after the last attempt, recorded as failed for a transient cause (`replay-failed` resends it). Any
+ * other answer: failed for good and recorded with the answer's body; C1 answers 400 once the URL is used or expired,
+ * and trying again cannot change that. Except: a 400 after an attempt whose result is unknown (no answer, the
+ * bridge's own timeout, a worker killed or Redis away before the answer was recorded) means that attempt landed, since
+ * only the bridge holds the URL; the step is then reported, with a note saying so.
  */
 export async function sendCallback(deps: JobDeps, job: Job<SendCallbackJob>): Promise<SendCallbackResult> {
   const { taskId, stepId } = job.data;
@@ -52,6 +56,18 @@ export async function sendCallback(deps: JobDeps, job: Job<SendCallbackJob>): Pr
 
   const comment = record.fields['outcomeComment'] ?? '';
   const body = JSON.stringify({ version: 'v1', [outcome]: { comment } });
+  // A transient failure on the last attempt is recorded, so `status` tells the truth and a replay may resend it.
+  const transient = async (reason: string, retryAfterMs?: number): Promise<CallbackRetryError> => {
+    const error = new CallbackRetryError(reason, retryAfterMs);
+    deps.metrics.callbacks.inc({ result: 'retry', outcome });
+    if (isFinalAttempt(job, error)) {
+      await deps.store.markCallbackFailed(taskId, stepId, `${reason}, after ${(job.attemptsMade + 1).toString()} attempt(s)`, at(), { retryable: true });
+      deps.metrics.callbacks.inc({ result: 'failed', outcome });
+      log.error({ outcome, reason }, 'callback failed after every attempt; replay-failed --queue send-callback sends it again');
+    }
+    return error;
+  };
+  const { earlierUnknown } = await deps.store.beginCallbackAttempt(taskId, stepId);
   let response: Response;
   try {
     response = await deps.fetch(record.callbackUrl, {
@@ -59,11 +75,10 @@ export async function sendCallback(deps: JobDeps, job: Job<SendCallbackJob>): Pr
       headers: { 'content-type': 'application/json' },
       body,
       redirect: 'manual',
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(deps.callbackTimeoutMs),
     });
   } catch (error) {
-    deps.metrics.callbacks.inc({ result: 'retry', outcome });
-    throw new CallbackRetryError(`callback did not get an answer: ${error instanceof Error ? error.message : String(error)}`);
+    throw await transient(`callback did not get an answer: ${error instanceof Error ? error.message : String(error)}`);
   }
   const answer = (await response.text().catch(() => '')).slice(0, 1000);
   if (response.status >= 200 && response.status < 300) {
@@ -74,8 +89,16 @@ export async function sendCallback(deps: JobDeps, job: Job<SendCallbackJob>): Pr
     return { sent: true, status: response.status };
   }
   if (isRetryableStatus(response.status)) {
-    deps.metrics.callbacks.inc({ result: 'retry', outcome });
-    throw new CallbackRetryError(`callback answered ${response.status.toString()}`, parseRetryAfter(response.headers.get('retry-after')));
+    await deps.store.markCallbackAnswered(taskId, stepId);
+    throw await transient(`callback answered ${response.status.toString()}`, parseRetryAfter(response.headers.get('retry-after')));
+  }
+  if (response.status === 400 && earlierUnknown) {
+    const note = `${outcome}: ConductorOne answered 400 to a retry after an attempt whose result is unknown, so that attempt landed (only the bridge holds the URL); its answer: ${answer}`;
+    await deps.store.markReported(taskId, stepId, note, at());
+    log.warn({ outcome, status: response.status, answer }, 'callback had landed on an earlier attempt; recorded as reported');
+    deps.metrics.callbacks.inc({ result: 'landed_earlier', outcome });
+    await commentOnTicket(deps, record, outcome, log);
+    return { sent: true, status: response.status };
   }
   const detail = `ConductorOne answered ${response.status.toString()}: ${answer}`;
   log.error({ outcome, status: response.status, answer }, 'callback refused; not retried');

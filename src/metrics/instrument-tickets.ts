@@ -21,6 +21,7 @@ export function instrumentTickets(system: TicketSystem, metrics: Metrics): Ticke
     };
   return {
     name: system.name,
+    searchLagMs: system.searchLagMs,
     create: timed('create', system.create.bind(system)),
     findByTask: timed('find_by_task', system.findByTask.bind(system)),
     getStatus: timed('get_status', system.getStatus.bind(system)),

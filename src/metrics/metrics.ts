@@ -40,7 +40,7 @@ export function createMetrics() {
     }),
     callbacks: new Counter({
       name: 'c1tb_callbacks_total',
-      help: 'Callbacks to ConductorOne by result: delivered, retry, failed, refused (foreign origin).',
+      help: 'Callbacks to ConductorOne by result: delivered, landed_earlier (a 400 after an attempt with no answer), retry, failed, refused (foreign origin).',
       labelNames: ['result', 'outcome'] as const,
       registers: [registry],
     }),
@@ -54,6 +54,12 @@ export function createMetrics() {
       name: 'c1tb_redis_memory_bytes',
       help: 'Redis memory read from INFO memory at scrape time: used, and max (maxmemory, when set).',
       labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    createFailures: new Counter({
+      name: 'c1tb_ticket_create_failures_total',
+      help: 'Tickets that could not be created for good, by what followed: reported (errored to C1) or held (jobs.onCreateFailure: hold).',
+      labelNames: ['result'] as const,
       registers: [registry],
     }),
     reconcileRuns: new Counter({

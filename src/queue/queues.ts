@@ -1,18 +1,23 @@
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
-import type { ProvisioningRequest } from '../domain/provisioning-request.ts';
+import type { TicketRequest } from '../domain/provisioning-request.ts';
 import { BRIDGE_BACKOFF } from './backoff.ts';
 
-/** Every queue the bridge uses, and the payload of its jobs. Payloads carry ids and data, never credentials. */
+/**
+ * Every queue the bridge uses, and the payload of its jobs. Payloads carry ids and data, never credentials: not even
+ * the callback URL, whose one home is the correlation record (the queue dashboard shows job data as it is).
+ */
 export const QUEUE_NAMES = {
   createTicket: 'create-ticket',
   sendCallback: 'send-callback',
   reconcile: 'reconcile',
+  checkTicket: 'check-ticket',
 } as const;
 
 export interface CreateTicketJob {
   taskId: string;
   stepId: string;
-  request: ProvisioningRequest;
+  /** Everything a ticket is made of, less the callback URL: that is a credential, kept in the record alone. */
+  request: TicketRequest;
 }
 
 /** The outcome is in the correlation record; the job names the step, so duplicates collapse onto one job id. */
@@ -23,10 +28,17 @@ export interface SendCallbackJob {
 
 export type ReconcileJob = Record<string, never>;
 
+/** A service-desk event about the step's ticket: read the ticket from the desk and decide from what it says. */
+export interface CheckTicketJob {
+  taskId: string;
+  stepId: string;
+}
+
 export interface JobPayloads {
   [QUEUE_NAMES.createTicket]: CreateTicketJob;
   [QUEUE_NAMES.sendCallback]: SendCallbackJob;
   [QUEUE_NAMES.reconcile]: ReconcileJob;
+  [QUEUE_NAMES.checkTicket]: CheckTicketJob;
 }
 
 export type QueueName = keyof JobPayloads;
@@ -59,7 +71,8 @@ export interface Queues {
   createTicket: Queue<CreateTicketJob, unknown, 'create-ticket'>;
   sendCallback: Queue<SendCallbackJob, unknown, 'send-callback'>;
   reconcile: Queue<ReconcileJob, unknown, 'reconcile'>;
-  /** The three above, for what is done to every queue alike (listen, count, show, close). */
+  checkTicket: Queue<CheckTicketJob, unknown, 'check-ticket'>;
+  /** The four above, for what is done to every queue alike (listen, count, show, close). */
   all: readonly Queue[];
   close(): Promise<void>;
 }
@@ -73,11 +86,17 @@ export function createQueues(options: { connection: ConnectionOptions; prefix: s
     // A reconciliation run that fails is simply the next run's work.
     defaultJobOptions: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
   });
-  const all: readonly Queue[] = [createTicket, sendCallback, reconcile];
+  const checkTicket = new Queue<CheckTicketJob, unknown, 'check-ticket'>(QUEUE_NAMES.checkTicket, {
+    ...common,
+    // A check is one read of the desk; once done it leaves nothing worth keeping, and its id is free for the next event.
+    defaultJobOptions: { ...common.defaultJobOptions, removeOnComplete: true },
+  });
+  const all: readonly Queue[] = [createTicket, sendCallback, reconcile, checkTicket];
   return {
     createTicket,
     sendCallback,
     reconcile,
+    checkTicket,
     all,
     async close() {
       await Promise.all(all.map((queue) => queue.close()));

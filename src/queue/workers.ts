@@ -1,4 +1,6 @@
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type Processor } from 'bullmq';
+import { checkTicket } from '../jobs/check-ticket.ts';
+import { reportingCreateFailures } from '../jobs/create-failure.ts';
 import { createTicket } from '../jobs/create-ticket.ts';
 import type { JobDeps } from '../jobs/job-deps.ts';
 import { reconcile } from '../jobs/reconcile.ts';
@@ -6,7 +8,7 @@ import { sendCallback } from '../jobs/send-callback.ts';
 import { TicketSystemError } from '../tickets/ticket-error.ts';
 import { retryAfterBackoff } from './backoff.ts';
 import { keepTrying } from './keep-trying.ts';
-import { QUEUE_NAMES, type Queues } from './queues.ts';
+import { QUEUE_NAMES, type CheckTicketJob, type Queues } from './queues.ts';
 
 export interface WorkerOptions {
   connection: ConnectionOptions;
@@ -35,10 +37,10 @@ export interface Workers {
  * Turns the desk's classification into BullMQ's: a 429 pauses the whole queue for the desk's Retry-After (the limit is
  * per account, not per job) without using up an attempt; other transient errors back off; permanent ones fail now.
  */
-function withErrorPolicy<T, R>(run: (job: Job<T>) => Promise<R>, getWorker: () => Worker): Processor<T, R> {
-  return async (job) => {
+function withErrorPolicy<T, R>(run: (job: Job<T>, token?: string) => Promise<R>, getWorker: () => Worker): Processor<T, R> {
+  return async (job, token) => {
     try {
-      return await run(job);
+      return await run(job, token);
     } catch (error) {
       if (error instanceof TicketSystemError) {
         if (error.code === 'ticket_system_rate_limited') {
@@ -68,12 +70,16 @@ export async function startWorkers(deps: JobDeps, queues: Queues, options: Worke
   const created: Worker[] = [];
   const ticketWorker: Worker = new Worker(
     QUEUE_NAMES.createTicket,
-    withErrorPolicy((job) => createTicket(deps, job), () => ticketWorker),
+    reportingCreateFailures(
+      deps,
+      withErrorPolicy((job, token) => createTicket(deps, job, token), () => ticketWorker),
+    ),
     { ...common, limiter: { max: 1000, duration: 1000 } },
   );
   const callbackWorker: Worker = new Worker(QUEUE_NAMES.sendCallback, withErrorPolicy((job) => sendCallback(deps, job), () => callbackWorker), common);
   const reconcileWorker: Worker = new Worker(QUEUE_NAMES.reconcile, () => reconcile(deps), { ...common, concurrency: 1 });
-  created.push(ticketWorker, callbackWorker, reconcileWorker);
+  const checkWorker: Worker = new Worker(QUEUE_NAMES.checkTicket, withErrorPolicy((job: Job<CheckTicketJob>) => checkTicket(deps, job.data), () => checkWorker), common);
+  created.push(ticketWorker, callbackWorker, reconcileWorker, checkWorker);
 
   const every = options.reconcileIntervalSeconds * 1000;
   const schedule = keepTrying(

@@ -10,6 +10,9 @@ import { decodeStep, encodeStep } from './step-id.ts';
  */
 export const RECORD_TTL_SECONDS = 45 * 24 * 60 * 60;
 
+/** The record field holding the in-flight marker of a create call (when the last call to the desk began). */
+export const CREATE_STARTED_FIELD = 'createStartedAt';
+
 /**
  * received → ticket_created → outcome_decided → reported | callback_failed. A step that no route accepts goes from
  * received straight to outcome_decided (errored).
@@ -88,6 +91,23 @@ redis.call('SREM', open, member)
 return {1, 'outcome_decided'}
 `);
 
+// A callback attempt starts: if the one before it never got an answer on record (no answer, the bridge's own
+// timeout, a worker killed or Redis away before the answer was written), C1 may have taken it, and that stays known.
+const BEGIN_CALLBACK_ATTEMPT = new LuaScript(`
+local record = KEYS[1]
+if redis.call('HGET', record, 'callbackPending') == '1' then redis.call('HSET', record, 'callbackUnknown', '1') end
+redis.call('HSET', record, 'callbackPending', '1')
+return redis.call('HGET', record, 'callbackUnknown') == '1' and 1 or 0
+`);
+
+const REOPEN_CALLBACK = new LuaScript(`
+local record, history, at = KEYS[1], KEYS[2], ARGV[1]
+if redis.call('HGET', record, 'state') ~= 'callback_failed' or redis.call('HGET', record, 'callbackRetryable') ~= '1' then return 0 end
+redis.call('HSET', record, 'state', 'outcome_decided', 'callbackRetryable', '0', 'updatedAt', at)
+redis.call('RPUSH', history, cjson.encode({at = at, event = 'callback_replayed'}))
+return 1
+`);
+
 /** Correlation records: what the bridge knows about each provisioning step, keyed by task id + step id. */
 export class CorrelationStore {
   private readonly redis: RedisClient;
@@ -117,12 +137,33 @@ export class CorrelationStore {
     return { outcome: reply[0], state: reply[1], answer: reply[2] };
   }
 
-  /** Records the ticket, indexes it by its key and marks the step open for reconciliation. */
+  /**
+   * The in-flight marker: set just before the desk is asked to create the step's ticket, so a later attempt knows a
+   * ticket may exist that the record does not name (the worker died, or the answer was lost, after the call).
+   */
+  async markCreateStarted(taskId: string, stepId: string, at: string): Promise<void> {
+    await this.redis.hset(this.keys.record(taskId, stepId), CREATE_STARTED_FIELD, at);
+  }
+
+  /** Clears the marker once the desk said for certain that it created nothing (a 4xx answer, 429 included). */
+  async clearCreateStarted(taskId: string, stepId: string): Promise<void> {
+    await this.redis.hdel(this.keys.record(taskId, stepId), CREATE_STARTED_FIELD);
+  }
+
+  /**
+   * Records the ticket, indexes it by its id (Jira's issue id survives a move to another project; ServiceNow's
+   * sys_id) and, for ServiceNow, by its number, and marks the step open for reconciliation. Jira keys change on a
+   * move, so a Jira ticket is no longer indexed by key; entries written by earlier versions still are, and are read.
+   */
   async markTicketCreated(taskId: string, stepId: string, ticket: TicketRef, at: string): Promise<void> {
     const record = this.keys.record(taskId, stepId);
     const history = this.keys.history(taskId, stepId);
+    const step = encodeStep(taskId, stepId);
+    // Events are matched by the ticket's id, which survives a move; the key index lets an operator find the task by
+    // the key the ticket was opened with (console search, `status`), and a key never passes to another ticket.
     await this.redis
       .multi()
+      .set(this.keys.ticket(ticket.system, ticket.key), step, 'EX', RECORD_TTL_SECONDS)
       .hset(record, {
         state: 'ticket_created',
         updatedAt: at,
@@ -134,9 +175,17 @@ export class CorrelationStore {
         ...(ticket.request === undefined ? {} : { ticketRequest: ticket.request }),
       })
       .rpush(history, JSON.stringify({ at, event: 'ticket_created', detail: `${ticket.system} ${ticket.key}${ticket.request === undefined ? '' : ` of request ${ticket.request}`}` }))
-      .set(this.keys.ticket(ticket.system, ticket.key), encodeStep(taskId, stepId), 'EX', RECORD_TTL_SECONDS)
-      .sadd(this.keys.open(), encodeStep(taskId, stepId))
+      .set(this.keys.ticketById(ticket.system, ticket.id), step, 'EX', RECORD_TTL_SECONDS)
+      .sadd(this.keys.open(), step)
       .exec();
+  }
+
+  /**
+   * Indexes an existing ticket by its id, for records written before tickets were indexed by id (migration on read:
+   * reconciliation calls it for every open ticket). Keeps an index entry's own expiry when it has one.
+   */
+  async indexTicketId(taskId: string, stepId: string, ticket: TicketRef): Promise<void> {
+    await this.redis.set(this.keys.ticketById(ticket.system, ticket.id), encodeStep(taskId, stepId), 'EX', RECORD_TTL_SECONDS, 'NX');
   }
 
   /**
@@ -156,25 +205,61 @@ export class CorrelationStore {
     await this.finish(taskId, stepId, 'reported', detail, at);
   }
 
-  async markCallbackFailed(taskId: string, stepId: string, detail: string, at: string): Promise<void> {
-    await this.finish(taskId, stepId, 'callback_failed', detail, at);
+  /**
+   * `retryable`: the callback failed for a transient cause (no answer, 5xx) after every attempt, so
+   * `replay-failed --queue send-callback` may send it again (`reopenCallback`); otherwise C1 or the bridge refused it
+   * for good (a 4xx answer, a foreign origin) and sending it again cannot help.
+   */
+  async markCallbackFailed(taskId: string, stepId: string, detail: string, at: string, options: { retryable?: boolean } = {}): Promise<void> {
+    await this.finish(taskId, stepId, 'callback_failed', detail, at, { callbackRetryable: options.retryable === true ? '1' : '0' });
+  }
+
+  /**
+   * Makes a callback that failed for a transient cause due again (state back to `outcome_decided`), for a replay.
+   * @returns false when the step's callback is not of that kind (reported, refused for good, or not failed at all).
+   */
+  async reopenCallback(taskId: string, stepId: string, at: string): Promise<boolean> {
+    const reopened = await REOPEN_CALLBACK.run(this.redis, [this.keys.record(taskId, stepId), this.keys.history(taskId, stepId)], [at]);
+    return reopened === 1;
+  }
+
+  /**
+   * Notes that a callback attempt is about to be sent, and answers whether an earlier attempt's result is unknown
+   * (it may have landed at C1). The note stays until `markCallbackAnswered`, so an attempt that ends without an
+   * answer on record, however it ends, counts as unknown to the next one.
+   */
+  async beginCallbackAttempt(taskId: string, stepId: string): Promise<{ earlierUnknown: boolean }> {
+    const unknown = await BEGIN_CALLBACK_ATTEMPT.run(this.redis, [this.keys.record(taskId, stepId)], []);
+    return { earlierUnknown: unknown === 1 };
+  }
+
+  /** The attempt got an answer that says it did not land (e.g. 503): it leaves nothing unknown behind. */
+  async markCallbackAnswered(taskId: string, stepId: string): Promise<void> {
+    await this.redis.hdel(this.keys.record(taskId, stepId), 'callbackPending');
   }
 
   async addHistory(taskId: string, stepId: string, event: string, detail: string, at: string): Promise<void> {
     await this.redis.rpush(this.keys.history(taskId, stepId), JSON.stringify({ at, event, detail }));
   }
 
-  private async finish(taskId: string, stepId: string, state: RecordState, detail: string, at: string): Promise<void> {
+  private async finish(taskId: string, stepId: string, state: RecordState, detail: string, at: string, extra: Record<string, string> = {}): Promise<void> {
     await this.redis
       .multi()
-      .hset(this.keys.record(taskId, stepId), { state, updatedAt: at, callbackResult: detail })
+      .hset(this.keys.record(taskId, stepId), { state, updatedAt: at, callbackResult: detail, ...extra })
       .rpush(this.keys.history(taskId, stepId), JSON.stringify({ at, event: state, detail }))
       .srem(this.keys.open(), encodeStep(taskId, stepId))
       .exec();
   }
 
+  /** The step of a ticket named by its key or number (ServiceNow; Jira entries of earlier versions). */
   async findByTicket(system: string, key: string): Promise<{ taskId: string; stepId: string } | undefined> {
     const value = await this.redis.get(this.keys.ticket(system, key));
+    return value === null ? undefined : decodeStep(value);
+  }
+
+  /** The step of a ticket named by its id (Jira issue id, ServiceNow sys_id). */
+  async findByTicketId(system: string, id: string): Promise<{ taskId: string; stepId: string } | undefined> {
+    const value = await this.redis.get(this.keys.ticketById(system, id));
     return value === null ? undefined : decodeStep(value);
   }
 

@@ -1,5 +1,5 @@
 import type { ChosenRoute } from '../domain/routing.ts';
-import type { ProvisioningRequest } from '../domain/provisioning-request.ts';
+import type { TicketRequest } from '../domain/provisioning-request.ts';
 
 export type SystemName = 'jira' | 'servicenow';
 
@@ -27,10 +27,14 @@ export interface TicketStatus {
   /** Human words for the state, e.g. `Done` or `Closed Incomplete`. */
   status: string;
   resolution?: string;
+  /** The desk answered that the ticket does not exist (deleted): final, reported errored. */
+  deleted?: true;
+  /** The ticket's key and link now, when they changed since it was created (a Jira issue moved to another project). */
+  renamed?: { key: string; url: string };
 }
 
 export interface CreateTicketInput {
-  request: ProvisioningRequest;
+  request: TicketRequest;
   route: ChosenRoute;
 }
 
@@ -40,9 +44,16 @@ export interface CreateTicketInput {
  */
 export interface TicketSystem {
   readonly name: SystemName;
+  /**
+   * How long after a create the desk's search may still miss the new ticket (Jira Cloud's JQL search is eventually
+   * consistent; ServiceNow's Table API reads the table itself: 0). A retry after a create call waits this out before
+   * it searches.
+   */
+  readonly searchLagMs: number;
   create(input: CreateTicketInput): Promise<TicketRef>;
   /** The ticket opened earlier for this task step, found in the desk itself (crash recovery), if any. */
   findByTask(taskId: string, stepId: string, route: ChosenRoute): Promise<TicketRef | undefined>;
+  /** Reads the ticket the record names (by its id), never one named by an event. A ticket gone is `deleted`. */
   getStatus(ref: TicketRef): Promise<TicketStatus>;
   comment(ref: TicketRef, text: string): Promise<void>;
   /** Proves the credentials work; answers who the bridge acts as. */

@@ -11,8 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture } from '../fixtures/load-fixture.ts';
-import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../fakes/jira.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
+import { startFakeJira, type FakeJira } from '../../src/sandbox/jira.ts';
 import { startBridgeProcess, writeConfig, type BridgeProcess } from '../helpers/bridge-process.ts';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -85,7 +85,7 @@ describe('fault suite', () => {
         'server: { host: 127.0.0.1, port: 0, publicUrl: "https://bridge.acme.example" }',
         `redis: { url: "${redis.url}", prefix: ${prefix} }`,
         `conductorone: { tenant: ${c1.tenant}, jwksUrl: "${c1.jwksUrl}", callbackOrigins: ["${c1.url}"] }`,
-        `jira: { baseUrl: "${jira.url}", email: bridge@acme.example, apiToken: jira-api-token, webhookSecret: ${SECRET} }`,
+        `jira: { baseUrl: "${jira.url}", email: bridge@acme.example, apiToken: jira-api-token, webhookSecret: ${SECRET}, indexLagSeconds: 1 }`,
         'defaultRoute: { jira: { project: OPS } }',
         'reconcile: { intervalSeconds: 2 }',
         'jobs: { attempts: 50, backoffMs: 100, lockDurationMs: 1000 }',

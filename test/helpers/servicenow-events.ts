@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, afterEach, beforeAll } from 'vitest';
-import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
-import { startFakeServiceNow, type FakeServiceNow } from '../fakes/servicenow.ts';
+import { startFakeServiceNow, type FakeServiceNow } from '../../src/sandbox/servicenow.ts';
+import { useDeskPeers, type DeskPeers } from './desk-peers.ts';
 import type { TestBridge } from './test-bridge.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -23,33 +22,6 @@ export async function ticketOnRecord(b: TestBridge, taskId: string, stepId: stri
   await waitFor('the record to hold the ticket', async () => (await b.deps.correlationStore.get(taskId, stepId))?.state === 'ticket_created');
 }
 
-export interface ServiceNowFakes {
-  c1: FakeConductorOne;
-  sn: FakeServiceNow;
-  /** The bridge a test started: closed after the test, with the fakes reset. */
-  bridge: TestBridge | undefined;
-}
-
-/** Starts a fake ConductorOne and ServiceNow for the file, and closes each test's bridge and resets the fakes after it. */
-export function useServiceNowFakes(): ServiceNowFakes {
-  const fakes = {} as ServiceNowFakes;
-  beforeAll(async () => {
-    fakes.c1 = await startFakeConductorOne();
-    fakes.sn = await startFakeServiceNow();
-  });
-  afterAll(async () => {
-    await fakes.c1.close();
-    await fakes.sn.close();
-  });
-  afterEach(async () => {
-    await fakes.bridge?.close();
-    fakes.bridge = undefined;
-    fakes.sn.reset();
-    fakes.c1.callbacks.length = 0;
-  });
-  return fakes;
-}
-
 /** The next record write of a created ticket throws, as a worker dying between the desk's answer and Redis would. */
 export function crashOnceAfterCreate(b: TestBridge): void {
   const store = b.deps.jobs.store;
@@ -59,4 +31,14 @@ export function crashOnceAfterCreate(b: TestBridge): void {
     if (crashes-- > 0) throw new Error('simulated crash after the ticket was created');
     return real(...args);
   };
+}
+
+/** A fake ConductorOne and a fake ServiceNow for the file (see useDeskPeers). */
+export function useServiceNowPeers(): DeskPeers<FakeServiceNow> {
+  return useDeskPeers(() => startFakeServiceNow());
+}
+
+/** The reason the step's create failed for good, once its history records it (the grant fixture's step). */
+export async function createFailure(b: TestBridge, taskId = '2pQdTask0001', stepId = '2pQdStepProv'): Promise<string> {
+  return waitFor('the create to fail', async () => (await b.deps.correlationStore.get(taskId, stepId))?.history.find((entry) => entry.event === 'create_failed')?.detail);
 }

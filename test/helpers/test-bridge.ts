@@ -4,7 +4,7 @@ import { buildApp } from '../../src/app.ts';
 import { configSchema, type BridgeConfig } from '../../src/config/schema.ts';
 import { createDeps, type Deps, type DepsOverrides } from '../../src/deps.ts';
 import { createLogger } from '../../src/log/logger.ts';
-import type { FakeConductorOne, SignOptions } from '../fakes/conductorone.ts';
+import type { FakeConductorOne, SignOptions } from '../../src/sandbox/conductorone.ts';
 import { captureLogs, type LogCapture } from './log-capture.ts';
 import { deleteUnder, keysUnder, REDIS_URL, uniquePrefix } from './redis.ts';
 

@@ -8,7 +8,7 @@ import { compileTemplate, DEFAULT_DESCRIPTION, DEFAULT_SUMMARY } from '../../src
 import { toProvisioningRequest } from '../../src/domain/provisioning-request.ts';
 import { provisionStepPayloadSchema, webhookEnvelopeSchema } from '../../src/c1/schemas.ts';
 import { loadFixture } from '../fixtures/load-fixture.ts';
-import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
 import { AUDIENCE, C1_ENDPOINT, startTestBridge, type TestBridge } from '../helpers/test-bridge.ts';
 
 let c1: FakeConductorOne;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuthMatches } from '../../src/http/admin.ts';
-import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
 import { startTestBridge } from '../helpers/test-bridge.ts';
 
 let c1: FakeConductorOne;

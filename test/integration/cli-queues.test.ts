@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
-import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../fakes/jira.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
+import { startFakeJira, type FakeJira } from '../../src/sandbox/jira.ts';
 import { writeConfig } from '../helpers/bridge-process.ts';
 import { deleteUnder, REDIS_URL } from '../helpers/redis.ts';
 import { startTestBridge } from '../helpers/test-bridge.ts';
@@ -31,7 +31,7 @@ describe('CLI: status, list-failed, replay-failed', () => {
         jira: { baseUrl: jira.url, email: 'bridge@acme.example', apiToken: 'jira-api-token' },
         defaultRoute: { jira: { project: 'OPS' } },
         reconcile: { intervalSeconds: 0 },
-        jobs: { attempts: 3, backoffMs: 20 },
+        jobs: { attempts: 3, backoffMs: 20, onCreateFailure: 'hold' },
       },
     });
     const path = writeConfig(
@@ -93,7 +93,7 @@ describe('CLI: status, list-failed, replay-failed', () => {
     expect(unknown.err).toEqual(['no record of task nope']);
     const badQueue = captureIo();
     expect(await runCli(['list-failed', '--queue', 'tickets', '--config', path], {}, badQueue.io)).toBe(1);
-    expect(badQueue.err[0]).toBe('unknown queue "tickets"; queues: create-ticket, send-callback, reconcile');
+    expect(badQueue.err[0]).toBe('unknown queue "tickets"; queues: create-ticket, send-callback, reconcile, check-ticket');
     const usage = captureIo();
     expect(await runCli(['status', '--config', path], {}, usage.io)).toBe(2);
     expect(usage.err[0]).toBe('status: give exactly one task id');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
 import { startTestBridge, type TestBridge } from '../helpers/test-bridge.ts';
 
 function fixture(name: string): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
 import { AUDIENCE, C1_ENDPOINT, startTestBridge, toBytes, type TestBridge } from '../helpers/test-bridge.ts';
 
 type Json = Record<string, unknown>;

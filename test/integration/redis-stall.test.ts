@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.ts';
 import { startTestBridge } from '../helpers/test-bridge.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -29,7 +29,7 @@ describe('a Redis that stops answering for a while', () => {
       // CLIENT PAUSE ALL holds every other client's commands, as a Redis busy with a long script or a fork would.
       await pauser.call('CLIENT', 'PAUSE', '1500', 'ALL');
       const workers = await bridge.deps.startWorkers();
-      expect(workers.workers).toHaveLength(3);
+      expect(workers.workers).toHaveLength(bridge.deps.queues.all.length);
       expect(bridge.logs.find((line) => line['msg'] === 'reconcile schedule not set yet; trying again')).toMatchObject({ level: 40, err: 'Command timed out' });
 
       // Reads time out too while Redis is paused; the wait only counts an answer.

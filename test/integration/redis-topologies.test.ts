@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, ConfigError } from '../../src/config/load.ts';
 import { urlOptions } from '../../src/store/redis-connection.ts';
-import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
 import { startOwnRedis, startOwnSentinel } from '../helpers/redis-server.ts';
 import { startTestBridge } from '../helpers/test-bridge.ts';
 import { readFileSync } from 'node:fs';

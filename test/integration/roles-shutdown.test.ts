@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeConductorOne, type FakeConductorOne } from '../fakes/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../fakes/jira.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
+import { startFakeJira, type FakeJira } from '../../src/sandbox/jira.ts';
 import { startBridgeProcess, writeConfig } from '../helpers/bridge-process.ts';
 import { deleteUnder, REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { waitFor } from '../helpers/wait-for.ts';
@@ -108,7 +108,7 @@ describe('a killed worker', () => {
         'server: { host: 127.0.0.1, port: 0, publicUrl: "https://bridge.acme.example" }',
         `redis: { url: "${REDIS_URL}", prefix: ${prefix} }`,
         `conductorone: { tenant: ${c1.tenant}, jwksUrl: "${c1.jwksUrl}", callbackOrigins: ["${c1.url}"] }`,
-        `jira: { baseUrl: "${jira.url}", email: bridge@acme.example, apiToken: jira-api-token }`,
+        `jira: { baseUrl: "${jira.url}", email: bridge@acme.example, apiToken: jira-api-token, indexLagSeconds: 1 }`,
         'defaultRoute: { jira: { project: OPS } }',
         'reconcile: { intervalSeconds: 0 }',
         'jobs: { lockDurationMs: 1000, backoffMs: 50 }',

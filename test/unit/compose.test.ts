@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.me
 };
 const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
 const envExample = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+const imageFlags = () => /^ENV BRIDGE_NODE_FLAGS="([^"]*)"$/m.exec(dockerfile)?.[1] ?? '';
 
 describe('docker-compose.yml', () => {
   it('runs Redis durable: AOF, fsync every second, noeviction, on a volume, with a healthcheck', () => {
@@ -45,12 +47,31 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
   });
 
-  it('runs the image with the same heap settings as npm start (the ones the bench measures)', () => {
+  it('runs the image with the same flags as npm start (the heap the bench measures, the proxy support)', () => {
     const startFlags = npmStartFlags();
-    const imageFlags = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)?.[1]?.split(/\s+/);
     expect(startFlags).toContain('--max-old-space-size=128');
-    expect(imageFlags).toEqual(startFlags);
-    expect(dockerfile).toMatch(/^CMD \["node", "src\/main\.ts"\]$/m);
+    expect(startFlags).toContain('--use-env-proxy');
+    expect(imageFlags().split(/\s+/)).toEqual(startFlags);
+    expect(dockerfile).toMatch(/^ENV NODE_ENV=production$/m);
+  });
+
+  it.each([
+    ['no NODE_OPTIONS of its own', undefined, 128],
+    ['an option added in compose', '--enable-source-maps', 128],
+    ['a larger heap asked for', '--max-old-space-size=512', 512],
+  ])("keeps the image's flags when the operator gives %s", (_what, operatorOptions, heapMiB) => {
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[];
+    expect(cmd.slice(0, 2)).toEqual(['sh', '-c']);
+    const probe = `exec "${process.execPath}" -e 'const v8 = require("node:v8"); console.log(JSON.stringify({ options: process.env.NODE_OPTIONS, heap: v8.getHeapStatistics().heap_size_limit }))'`;
+    const script = (cmd[2] ?? '').replace('exec node src/main.ts', probe);
+    const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', BRIDGE_NODE_FLAGS: imageFlags(), ...(operatorOptions === undefined ? {} : { NODE_OPTIONS: operatorOptions }) };
+    const run = spawnSync('sh', ['-c', script], { env, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const seen = JSON.parse(run.stdout) as { options: string; heap: number };
+    expect(seen.options.startsWith(imageFlags())).toBe(true);
+    if (operatorOptions !== undefined) expect(seen.options.endsWith(operatorOptions)).toBe(true);
+    // V8's limit is the old space plus the young generation: within a few MiB of what was asked for.
+    expect(Math.round(seen.heap / 1048576 / 16)).toBe(Math.round((heapMiB + 12) / 16));
   });
 
   it('.env.example lists every variable the example config needs', () => {

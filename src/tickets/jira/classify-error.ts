@@ -45,3 +45,14 @@ export function classifyJiraError(error: unknown, action: string): TicketSystemE
   }
   return new TicketSystemError({ system: 'jira', code: 'ticket_system_unavailable', message: `${what}: ${error instanceof Error ? error.message : String(error)}`, cause: error });
 }
+
+/**
+ * Jira's own "no such issue": 404 with its ErrorCollection body ("Issue does not exist or you do not have permission
+ * to see it", Get issue in the REST v3 reference). A 404 without that body (a wrong base URL, a proxy's page) is not
+ * taken for a deleted issue.
+ */
+export function isIssueMissing(error: unknown): boolean {
+  if (!isApiError(error) || error.status !== 404) return false;
+  const body = error.body as { errorMessages?: unknown } | null;
+  return body !== null && typeof body === 'object' && Array.isArray(body.errorMessages);
+}

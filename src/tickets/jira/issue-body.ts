@@ -3,7 +3,7 @@
  * without I/O so that `preview` shows exactly what a create would send.
  */
 import type { BridgeConfig } from '../../config/schema.ts';
-import type { ProvisioningRequest } from '../../domain/provisioning-request.ts';
+import type { TicketRequest } from '../../domain/provisioning-request.ts';
 import type { ScopeOptions } from '../../domain/template-scope.ts';
 import { DEFAULT_DESCRIPTION, DEFAULT_SUMMARY, renderTemplate } from '../../domain/templates.ts';
 import { capWithMarker, JIRA_DESCRIPTION_MAX, JIRA_SUMMARY_MAX, oneLine } from '../../domain/text-limits.ts';
@@ -34,7 +34,7 @@ export interface JiraIssueBody {
  * The create-issue body: the summary on one line and cut to Jira's 255 characters, the description capped at Jira's
  * 32,767 (ending in "(truncated)" when cut) and in ADF, the route's labels plus the task's, the extra fields rendered.
  */
-export function jiraIssueBody(target: JiraTarget, request: ProvisioningRequest, options: ScopeOptions): JiraIssueBody {
+export function jiraIssueBody(target: JiraTarget, request: TicketRequest, options: ScopeOptions): JiraIssueBody {
   const summary = oneLine(renderTemplate(target.summary ?? DEFAULT_SUMMARY, request, options), JIRA_SUMMARY_MAX);
   const description = capWithMarker(renderTemplate(target.description ?? DEFAULT_DESCRIPTION, request, options), JIRA_DESCRIPTION_MAX);
   const labels = [...new Set([...target.labels, taskLabel(request.taskId)])];

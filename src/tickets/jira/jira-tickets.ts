@@ -6,9 +6,10 @@ import { DEFAULT_SCOPE_OPTIONS } from '../../domain/template-scope.ts';
 import type { CreateTicketInput, TicketRef, TicketStatus, TicketSystem } from '../ticket-system.ts';
 import { TicketSystemError } from '../ticket-error.ts';
 import { textToAdf } from './adf.ts';
-import { classifyJiraError } from './classify-error.ts';
+import { classifyJiraError, isIssueMissing } from './classify-error.ts';
 import { jiraIssueBody, JIRA_PROPERTY_KEY, taskLabel } from './issue-body.ts';
 import { jiraOutcome } from './jira-outcome.ts';
+import { jqlString } from './jql.ts';
 
 type JiraConfig = NonNullable<BridgeConfig['jira']>;
 
@@ -61,6 +62,7 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
 
   return {
     name: 'jira',
+    searchLagMs: config.indexLagSeconds * 1000,
 
     async create({ request, route }: CreateTicketInput) {
       const target = requireRoute(route);
@@ -81,7 +83,7 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
       const target = requireRoute(route);
       try {
         const result = await (await jiraClient()).issueSearch.searchAndReconsileIssuesUsingJql({
-          jql: `labels = "${taskLabel(taskId)}" ORDER BY created ASC`,
+          jql: `labels = ${jqlString(taskLabel(taskId))} ORDER BY created ASC`,
           fields: ['project'],
           properties: [JIRA_PROPERTY_KEY],
           maxResults: 50,
@@ -100,13 +102,16 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
 
     async getStatus(ticket): Promise<TicketStatus> {
       try {
-        const issue = await (await jiraClient()).issues.getIssue({ issueIdOrKey: ticket.key, fields: ['status', 'resolution'] });
+        // By id: an issue moved to another project gets a new key and keeps its id.
+        const issue = await (await jiraClient()).issues.getIssue({ issueIdOrKey: ticket.id, fields: ['status', 'resolution'] });
         const fields = issue.fields as { status?: { name?: string; statusCategory?: { key?: string } }; resolution?: { name?: string } | null } | undefined;
-        return jiraOutcome(
+        const status = jiraOutcome(
           { status: fields?.status?.name ?? '', statusCategory: fields?.status?.statusCategory?.key ?? '', resolution: fields?.resolution?.name },
           config.erroredResolutions,
         );
+        return issue.key === undefined || issue.key === ticket.key ? status : { ...status, renamed: { key: issue.key, url: browseUrl(issue.key) } };
       } catch (error) {
+        if (isIssueMissing(error)) return { final: true, outcome: 'errored', status: 'deleted', deleted: true };
         throw classifyJiraError(error, `get issue ${ticket.key}`);
       }
     },
@@ -122,7 +127,7 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
 
     async comment(ticket, text) {
       try {
-        await (await jiraClient()).issueComments.addComment({ issueIdOrKey: ticket.key, body: { ...textToAdf(text) } });
+        await (await jiraClient()).issueComments.addComment({ issueIdOrKey: ticket.id, body: { ...textToAdf(text) } });
       } catch (error) {
         throw classifyJiraError(error, `comment on ${ticket.key}`);
       }

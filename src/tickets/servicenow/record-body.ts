@@ -3,7 +3,7 @@
  * that `preview` shows exactly what a create would send.
  */
 import type { BridgeConfig } from '../../config/schema.ts';
-import type { ProvisioningRequest } from '../../domain/provisioning-request.ts';
+import type { TicketRequest } from '../../domain/provisioning-request.ts';
 import type { ScopeOptions } from '../../domain/template-scope.ts';
 import { DEFAULT_DESCRIPTION, DEFAULT_SUMMARY, renderTemplate } from '../../domain/templates.ts';
 import { oneLine, SERVICENOW_SHORT_DESCRIPTION_MAX } from '../../domain/text-limits.ts';
@@ -32,7 +32,7 @@ export interface RequestedFor {
  * The record's fields: the route's own (rendered), then short description, description and the correlation; with
  * `requestedFor: subject`, the user's sys_id in the requested-for field (or the note in the description).
  */
-export function serviceNowRecordBody(target: ServiceNowTarget, request: ProvisioningRequest, options: ScopeOptions, requestedFor?: RequestedFor): Record<string, string> {
+export function serviceNowRecordBody(target: ServiceNowTarget, request: TicketRequest, options: ScopeOptions, requestedFor?: RequestedFor): Record<string, string> {
   const fields = Object.fromEntries(Object.entries(target.fields).map(([name, source]) => [name, renderTemplate(source, request, options)]));
   const description = renderTemplate(target.description ?? DEFAULT_DESCRIPTION, request, options);
   return {

@@ -5,9 +5,10 @@
  */
 import type { Logger } from 'pino';
 import type { BridgeConfig } from '../../config/schema.ts';
-import type { ProvisioningRequest } from '../../domain/provisioning-request.ts';
+import type { TicketRequest } from '../../domain/provisioning-request.ts';
 import type { ChosenRoute } from '../../domain/routing.ts';
 import { DEFAULT_SCOPE_OPTIONS } from '../../domain/template-scope.ts';
+import { TicketSystemError } from '../ticket-error.ts';
 import type { CreateTicketInput, TicketRef, TicketSystem } from '../ticket-system.ts';
 import { catalogOrderBody, requestedForNote, requestedItemFields } from './catalog-body.ts';
 import { afterOrder, createCatalogOrders } from './catalog-order.ts';
@@ -93,7 +94,7 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
   const tablePath = (table: string, sysId?: string) => `/api/now/table/${encodeURIComponent(table)}${sysId === undefined ? '' : `/${encodeURIComponent(sysId)}`}`;
 
   /** The task's user as the route wants it: found in sys_user, or a note and a log line (never a failed task). */
-  async function requestedFor(target: ServiceNowTarget, request: ProvisioningRequest): Promise<RequestedFor> {
+  async function requestedFor(target: ServiceNowTarget, request: TicketRequest): Promise<RequestedFor> {
     if (target.requestedFor !== 'subject') return {};
     const found = await findUser(request.subject.email);
     if (found.sysId !== undefined) return { sysId: found.sysId };
@@ -101,7 +102,7 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
     return { note: requestedForNote(request, found.reason) };
   }
 
-  async function orderFromCatalog(target: ServiceNowTarget & { catalogItem: string }, request: ProvisioningRequest): Promise<TicketRef> {
+  async function orderFromCatalog(target: ServiceNowTarget & { catalogItem: string }, request: TicketRequest): Promise<TicketRef> {
     const item = await catalog.resolveItem(target.catalogItem);
     const who = await requestedFor(target, request);
     const order = await catalog.placeOrder(item, catalogOrderBody(target, request, scope, who.sysId));
@@ -118,6 +119,8 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
 
   return {
     name: 'servicenow',
+    // The Table API reads the table itself: a record is found by correlation_id as soon as it is created.
+    searchLagMs: 0,
 
     async create({ request, route }: CreateTicketInput) {
       const target = targetOf(route);
@@ -142,8 +145,17 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
 
     async getStatus(ticket) {
       const ritm = ticket.container === 'sc_req_item';
+      // The record the bridge created, by its sys_id in its own table: a copy carrying the same correlation_id, or an
+      // event naming another table, changes nothing here. A requested item is decided from its state and stage.
       const query = new URLSearchParams({ sysparm_fields: ritm ? 'sys_id,number,state,stage' : 'sys_id,number,state' });
-      const result = (await call(`get ${ticket.key}`, 'GET', `${tablePath(ticket.container, ticket.id)}?${query.toString()}`)) as SnRecord | undefined;
+      let result: SnRecord | undefined;
+      try {
+        result = (await call(`get ${ticket.key}`, 'GET', `${tablePath(ticket.container, ticket.id)}?${query.toString()}`)) as SnRecord | undefined;
+      } catch (error) {
+        // "No Record found" (JSON 404 from the Table API): the record was deleted.
+        if (error instanceof TicketSystemError && error.status === 404) return { final: true, outcome: 'errored', status: 'deleted', deleted: true };
+        throw error;
+      }
       const code = Number.parseInt(result?.state ?? '', 10);
       const label = STATE_LABELS[ticket.container]?.[code];
       return serviceNowOutcome(

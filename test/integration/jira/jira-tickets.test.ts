@@ -9,7 +9,7 @@ import { adfToText } from '../../../src/tickets/jira/adf.ts';
 import { createJiraTickets, JIRA_PROPERTY_KEY } from '../../../src/tickets/jira/jira-tickets.ts';
 import { TicketSystemError } from '../../../src/tickets/ticket-error.ts';
 import type { TicketSystem } from '../../../src/tickets/ticket-system.ts';
-import { startFakeJira, type FakeJira } from '../../fakes/jira.ts';
+import { startFakeJira, type FakeJira } from '../../../src/sandbox/jira.ts';
 import { isWellFormed } from '../../helpers/unicode.ts';
 
 function request(name: string): ProvisioningRequest {

@@ -2,8 +2,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeConductorOne, type FakeConductorOne } from '../../fakes/conductorone.ts';
-import { startFakeServiceNow, type FakeServiceNow } from '../../fakes/servicenow.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../../src/sandbox/conductorone.ts';
+import { startFakeServiceNow, type FakeServiceNow } from '../../../src/sandbox/servicenow.ts';
 import { startTestBridge } from '../../helpers/test-bridge.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
@@ -81,8 +81,9 @@ describe('the shipped ServiceNow business rule', () => {
       expect(call?.url).toBe('https://bridge.acme.example/webhooks/servicenow');
       expect(JSON.parse(call?.body ?? '{}')).toEqual({ table: 'sc_task', sys_id: record.sys_id, number: record.number, state: '3', correlation_id: '2pQdTask0002:2pQdStepProv2', close_notes: 'removed the profile' });
       const answer = await bridge.app.inject({ method: 'POST', url: '/webhooks/servicenow', payload: call?.body ?? '', headers: { 'content-type': 'application/json', 'x-bridge-signature': call?.headers['X-Bridge-Signature'] ?? '' } });
-      expect(answer.json()).toEqual({ status: 'accepted', outcome: 'complete' });
-      await waitFor('the callback', () => c1.callbacks[0]);
+      expect(answer.json()).toEqual({ status: 'accepted' });
+      const callback = await waitFor('the callback', () => c1.callbacks[0]);
+      expect(Object.keys(JSON.parse(callback.body) as Record<string, unknown>)).toEqual(['version', 'complete']);
     } finally {
       await bridge.close();
     }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.ts';
 import { reconcile } from '../../../src/jobs/reconcile.ts';
 import { createServiceNowTickets } from '../../../src/tickets/servicenow/servicenow-tickets.ts';
-import { ticketOnRecord, useServiceNowFakes } from '../../helpers/servicenow-events.ts';
+import { createFailure, ticketOnRecord, useServiceNowPeers } from '../../helpers/servicenow-events.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
@@ -12,7 +12,7 @@ type Json = Record<string, unknown>;
 const TASK = '2pQdTask0001';
 const STEP = '2pQdStepProv';
 const RULE = '0c5f2b1e9a7d4c3b8e6f1a2b3c4d5e6f';
-const fakes = useServiceNowFakes();
+const fakes = useServiceNowPeers();
 
 function grant(): Json {
   const body = JSON.parse(readFileSync(new URL('../../fixtures/conductorone/provision-grant.json', import.meta.url), 'utf8')) as Json;
@@ -28,7 +28,7 @@ async function start(credentials: Json = BASIC, target: Json = { catalogItem: 'A
     c1: fakes.c1,
     config: {
       conductorone: { tenant: fakes.c1.tenant, jwksUrl: fakes.c1.jwksUrl, callbackOrigins: [fakes.c1.url] },
-      servicenow: { instanceUrl: fakes.sn.url, webhookSecret: 'sn-webhook-secret', ...credentials },
+      servicenow: { instanceUrl: fakes.desk.url, webhookSecret: 'sn-webhook-secret', ...credentials },
       routes: [{ name: 'github', match: { appName: 'GitHub' }, servicenow: target }],
       jobs: { attempts: 3, backoffMs: 20 },
       reconcile: { intervalSeconds: 0 },
@@ -40,8 +40,8 @@ async function start(credentials: Json = BASIC, target: Json = { catalogItem: 'A
 }
 
 function seed() {
-  fakes.sn.catalog.addItem('Access request', [{ name: 'application', mandatory: true }]);
-  fakes.sn.catalog.addUser({ email: 'jane.doe@acme.com' });
+  fakes.desk.catalog.addItem('Access request', [{ name: 'application', mandatory: true }]);
+  fakes.desk.catalog.addUser({ email: 'jane.doe@acme.com' });
 }
 
 const tooMany = (retryAfterSeconds?: number) =>
@@ -49,11 +49,11 @@ const tooMany = (retryAfterSeconds?: number) =>
 
 describe('ServiceNow rate limits', () => {
   it('a 429 reads Retry-After, else X-RateLimit-Reset, and names the limit and the rule', async () => {
-    const config = configSchema.parse({ server: { publicUrl: 'https://b.example' }, conductorone: { tenant: 'acme.conductor.one' }, servicenow: { instanceUrl: fakes.sn.url, ...BASIC } });
+    const config = configSchema.parse({ server: { publicUrl: 'https://b.example' }, conductorone: { tenant: 'acme.conductor.one' }, servicenow: { instanceUrl: fakes.desk.url, ...BASIC } });
     if (config.servicenow === undefined) throw new Error('no servicenow');
     const now = 1_800_000_000_000;
     const system = createServiceNowTickets({ config: config.servicenow, now: () => now });
-    fakes.sn.inject([{ kind: 'status', status: 429, rateLimit: { limit: 100, resetAt: now / 1000 + 42, rule: RULE } }, { kind: 'status', status: 429, retryAfterSeconds: 7, rateLimit: { limit: 100, resetAt: now / 1000 + 42, rule: RULE } }]);
+    fakes.desk.inject([{ kind: 'status', status: 429, rateLimit: { limit: 100, resetAt: now / 1000 + 42, rule: RULE } }, { kind: 'status', status: 429, retryAfterSeconds: 7, rateLimit: { limit: 100, resetAt: now / 1000 + 42, rule: RULE } }]);
     const ticket = { system: 'servicenow', key: 'INC0000001', id: 'a'.repeat(32), url: '', container: 'incident' } as const;
     await expect(system.getStatus(ticket)).rejects.toMatchObject({
       code: 'ticket_system_rate_limited',
@@ -66,11 +66,11 @@ describe('ServiceNow rate limits', () => {
   it('a 429 with only X-RateLimit-Reset before the order waits and then orders once', async () => {
     seed();
     const b = await start();
-    fakes.sn.inject([tooMany()]);
+    fakes.desk.inject([tooMany()]);
     await b.deliver(grant());
     await ticketOnRecord(b, TASK, STEP);
-    expect(fakes.sn.catalog.orders).toHaveLength(1);
-    expect(fakes.sn.requests[0]?.path).toMatch(/^\/api\/sn_sc\/servicecatalog\/items\?/);
+    expect(fakes.desk.catalog.orders).toHaveLength(1);
+    expect(fakes.desk.requests[0]?.path).toMatch(/^\/api\/sn_sc\/servicecatalog\/items\?/);
     expect(b.logs.find((line) => line['msg'] === 'ServiceNow rate limit reached: waiting before the next call')).toMatchObject({ limit: '100', rule: RULE, action: 'find catalog item "Access request"' });
   });
 
@@ -78,42 +78,41 @@ describe('ServiceNow rate limits', () => {
     seed();
     const b = await start();
     // catalog item look-up, sys_user, order_now, then the RITM look-up is rate limited.
-    fakes.sn.inject([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }, tooMany(0)]);
+    fakes.desk.inject([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }, tooMany(0)]);
     await b.deliver(grant());
     await ticketOnRecord(b, TASK, STEP);
-    expect(fakes.sn.catalog.orders).toHaveLength(1);
-    expect(fakes.sn.tables.get('sc_request')?.size).toBe(1);
-    expect(fakes.sn.find('sc_req_item', () => true)?.correlation_id).toBe(`${TASK}:${STEP}`);
+    expect(fakes.desk.catalog.orders).toHaveLength(1);
+    expect(fakes.desk.tables.get('sc_request')?.size).toBe(1);
+    expect(fakes.desk.find('sc_req_item', () => true)?.correlation_id).toBe(`${TASK}:${STEP}`);
   });
 
   it('failures that last after the order fail the job for good, naming the request, never ordering twice', async () => {
     seed();
     const b = await start();
-    fakes.sn.inject([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }, ...Array.from({ length: 5 }, () => tooMany(0))]);
+    fakes.desk.inject([{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }, ...Array.from({ length: 5 }, () => tooMany(0))]);
     await b.deliver(grant());
-    const failed = await waitFor('the failed job', async () => (await b.deps.queues.createTicket.getFailed())[0]);
-    expect(failed.failedReason).toMatch(/^ServiceNow placed request REQ0010001, but the bridge could not mark its requested items \(ServiceNow find the requested items of REQ0010001: answered 429 .*\); not retried, so the item is not ordered twice: mark or cancel REQ0010001 by hand$/);
-    expect(fakes.sn.catalog.orders).toHaveLength(1);
+    expect(await createFailure(b)).toMatch(/^ServiceNow placed request REQ0010001, but the bridge could not mark its requested items \(ServiceNow find the requested items of REQ0010001: answered 429 .*\); not retried, so the item is not ordered twice: mark or cancel REQ0010001 by hand$/);
+    expect(fakes.desk.catalog.orders).toHaveLength(1);
   });
 });
 
 describe('ServiceNow OAuth client credentials', () => {
   it('orders with a bearer token, and fetches a new one when the instance revokes it', async () => {
     seed();
-    fakes.sn.tokensIssued = 0;
+    fakes.desk.tokensIssued = 0;
     const b = await start(OAUTH);
     await b.deliver(grant());
     await ticketOnRecord(b, TASK, STEP);
-    const api = fakes.sn.requests.filter((r) => r.path.startsWith('/api/'));
+    const api = fakes.desk.requests.filter((r) => r.path.startsWith('/api/'));
     expect(api.every((r) => r.headers.authorization?.startsWith('Bearer '))).toBe(true);
-    expect(fakes.sn.tokensIssued).toBe(1);
+    expect(fakes.desk.tokensIssued).toBe(1);
 
-    fakes.sn.revokeTokens();
-    const ritm = fakes.sn.find('sc_req_item', () => true);
+    fakes.desk.revokeTokens();
+    const ritm = fakes.desk.find('sc_req_item', () => true);
     if (ritm === undefined) throw new Error('no RITM');
-    fakes.sn.setState('sc_req_item', ritm.sys_id, 3, '', 'complete');
+    fakes.desk.setState('sc_req_item', ritm.sys_id, 3, '', 'complete');
     expect(await reconcile(b.deps.jobs)).toEqual({ checked: 1, reported: 1, errors: 0 });
-    expect(fakes.sn.tokensIssued).toBe(2);
+    expect(fakes.desk.tokensIssued).toBe(2);
     await waitFor('the callback', () => fakes.c1.callbacks[0]);
   });
 
@@ -121,8 +120,7 @@ describe('ServiceNow OAuth client credentials', () => {
     seed();
     const b = await start({ oauth: { clientId: 'sn-client', clientSecret: 'not-enabled' } });
     await b.deliver(grant());
-    const failed = await waitFor('the failed job', async () => (await b.deps.queues.createTicket.getFailed())[0]);
-    expect(failed.failedReason).toBe('ServiceNow OAuth token: answered 401');
-    expect(fakes.sn.catalog.orders).toHaveLength(0);
+    expect(await createFailure(b)).toBe('ServiceNow OAuth token: answered 401');
+    expect(fakes.desk.catalog.orders).toHaveLength(0);
   });
 });

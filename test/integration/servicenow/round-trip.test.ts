@@ -1,17 +1,21 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reconcile } from '../../../src/jobs/reconcile.ts';
-import { crashOnceAfterCreate, postServiceNowEvent, signServiceNowEvent, SN_WEBHOOK_SECRET, ticketOnRecord, useServiceNowFakes } from '../../helpers/servicenow-events.ts';
+import { startFakeConductorOne, type FakeConductorOne } from '../../../src/sandbox/conductorone.ts';
+import { startFakeServiceNow, type FakeServiceNow } from '../../../src/sandbox/servicenow.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
+import { checksSettled } from '../../helpers/ticket-checks.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 type Json = Record<string, unknown>;
-const SECRET = SN_WEBHOOK_SECRET;
+const SECRET = 'sn-webhook-secret';
 const TASK = '2pQdTask0002';
 const STEP = '2pQdStepProv2';
 
-const fakes = useServiceNowFakes();
+let c1: FakeConductorOne;
+let sn: FakeServiceNow;
+let bridge: TestBridge | undefined;
 
 function revoke(options: { taskId?: string } = {}): Json {
   const body = JSON.parse(readFileSync(new URL('../../fixtures/conductorone/provision-revoke.json', import.meta.url), 'utf8')) as {
@@ -19,37 +23,59 @@ function revoke(options: { taskId?: string } = {}): Json {
     payload: { taskView: { task: { id: string } } };
   };
   body.payload.taskView.task.id = options.taskId ?? TASK;
-  body.callbackUrl = fakes.c1.callbackUrl(`sn-${randomUUID()}`);
+  body.callbackUrl = c1.callbackUrl(`sn-${randomUUID()}`);
   return body as unknown as Json;
 }
 
 async function start(table: 'sc_task' | 'incident' = 'sc_task'): Promise<TestBridge> {
-  const bridge = await startTestBridge({
-    c1: fakes.c1,
+  bridge = await startTestBridge({
+    c1,
     config: {
-      conductorone: { tenant: fakes.c1.tenant, jwksUrl: fakes.c1.jwksUrl, callbackOrigins: [fakes.c1.url] },
-      servicenow: { instanceUrl: fakes.sn.url, username: 'bridge', password: 'sn-password', webhookSecret: SECRET },
+      conductorone: { tenant: c1.tenant, jwksUrl: c1.jwksUrl, callbackOrigins: [c1.url] },
+      servicenow: { instanceUrl: sn.url, username: 'bridge', password: 'sn-password', webhookSecret: SECRET },
       routes: [{ name: 'salesforce', match: { appName: 'Salesforce' }, servicenow: { table, fields: { assignment_group: 'IT Access {{ app.name }}' } } }],
       jobs: { attempts: 6, backoffMs: 20 },
       reconcile: { intervalSeconds: 0 },
     },
   });
-  fakes.bridge = bridge;
   await bridge.deps.startWorkers();
   return bridge;
 }
 
-const sign = signServiceNowEvent;
-const postEvent = postServiceNowEvent;
-const ticketCreated = (b: TestBridge, taskId = TASK) => ticketOnRecord(b, taskId, STEP);
+function sign(body: string, encoding: 'base64' | 'hex' = 'base64', secret = SECRET): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest(encoding)}`;
+}
 
+async function postEvent(b: TestBridge, event: Json, headers?: Record<string, string>) {
+  const body = JSON.stringify(event);
+  return b.app.inject({ method: 'POST', url: '/webhooks/servicenow', payload: body, headers: { 'content-type': 'application/json', ...(headers ?? { 'x-bridge-signature': sign(body) }) } });
+}
+
+async function ticketCreated(b: TestBridge, taskId = TASK) {
+  await waitFor('the record to hold the ticket', async () => (await b.deps.correlationStore.get(taskId, STEP))?.state === 'ticket_created');
+}
+
+beforeAll(async () => {
+  c1 = await startFakeConductorOne();
+  sn = await startFakeServiceNow();
+});
+afterAll(async () => {
+  await c1.close();
+  await sn.close();
+});
+afterEach(async () => {
+  await bridge?.close();
+  bridge = undefined;
+  sn.reset();
+  c1.callbacks.length = 0;
+});
 
 describe('ServiceNow round trip', () => {
   it('a revoke routed to sc_task becomes one record with the task correlation and templated fields', async () => {
     const b = await start();
     expect((await b.deliver(revoke())).statusCode).toBe(202);
     await ticketCreated(b);
-    const records = [...(fakes.sn.tables.get('sc_task')?.values() ?? [])];
+    const records = [...(sn.tables.get('sc_task')?.values() ?? [])];
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({
       correlation_id: `${TASK}:${STEP}`,
@@ -69,14 +95,14 @@ describe('ServiceNow round trip', () => {
     const b = await start();
     await b.deliver(revoke());
     await ticketCreated(b);
-    const record = fakes.sn.find('sc_task', () => true);
+    const record = sn.find('sc_task', () => true);
     if (record === undefined) throw new Error('no record');
-    const answer = await postEvent(b, fakes.sn.setState('sc_task', record.sys_id, state, 'done by hand'));
-    expect(answer.json()).toEqual({ status: 'accepted', outcome });
-    const callback = await waitFor('the callback', () => fakes.c1.callbacks[0]);
+    const answer = await postEvent(b, sn.setState('sc_task', record.sys_id, state, 'done by hand'));
+    expect(answer.json()).toEqual({ status: 'accepted' });
+    const callback = await waitFor('the callback', () => c1.callbacks[0]);
     expect(Object.keys(JSON.parse(callback.body) as Json)).toEqual(['version', outcome]);
-    await waitFor('the work note', () => fakes.sn.workNotes.get(record.sys_id)?.[0]);
-    expect(fakes.sn.workNotes.get(record.sys_id)).toEqual([`The bridge reported this task to ConductorOne as ${outcome}.`]);
+    await waitFor('the work note', () => sn.workNotes.get(record.sys_id)?.[0]);
+    expect(sn.workNotes.get(record.sys_id)).toEqual([`The bridge reported this task to ConductorOne as ${outcome}.`]);
   });
 
   it.each([
@@ -87,27 +113,32 @@ describe('ServiceNow round trip', () => {
     const b = await start('incident');
     await b.deliver(revoke());
     await ticketCreated(b);
-    const record = fakes.sn.find('incident', () => true);
+    const record = sn.find('incident', () => true);
     if (record === undefined) throw new Error('no record');
-    expect((await postEvent(b, fakes.sn.setState('incident', record.sys_id, state))).json()).toEqual({ status: 'accepted', outcome });
+    expect((await postEvent(b, sn.setState('incident', record.sys_id, state))).json()).toEqual({ status: 'accepted' });
+    const callback = await waitFor('the callback', () => c1.callbacks[0]);
+    expect(Object.keys(JSON.parse(callback.body) as Json)).toEqual(['version', outcome]);
   });
 
   it('a state that is not final is ignored', async () => {
     const b = await start();
     await b.deliver(revoke());
     await ticketCreated(b);
-    const record = fakes.sn.find('sc_task', () => true);
+    const record = sn.find('sc_task', () => true);
     if (record === undefined) throw new Error('no record');
-    expect((await postEvent(b, fakes.sn.setState('sc_task', record.sys_id, 2))).json()).toEqual({ status: 'ignored', reason: 'status state 2 is not final' });
+    expect((await postEvent(b, sn.setState('sc_task', record.sys_id, 2))).json()).toEqual({ status: 'accepted' });
+    await checksSettled(b);
+    expect((await b.deps.correlationStore.get(TASK, STEP))?.state).toBe('ticket_created');
+    expect(c1.callbacks).toEqual([]);
   });
 
   it('a bad signature is refused 401 and enqueues nothing; base64, hex and X-Bridge-Token are accepted', async () => {
     const b = await start();
     await b.deliver(revoke());
     await ticketCreated(b);
-    const record = fakes.sn.find('sc_task', () => true);
+    const record = sn.find('sc_task', () => true);
     if (record === undefined) throw new Error('no record');
-    const event = fakes.sn.setState('sc_task', record.sys_id, 3);
+    const event = sn.setState('sc_task', record.sys_id, 3);
     const body = JSON.stringify(event);
     const bad = await postEvent(b, event, { 'x-bridge-signature': sign(body, 'base64', 'wrong') });
     expect(bad.statusCode).toBe(401);
@@ -117,6 +148,7 @@ describe('ServiceNow round trip', () => {
     expect((await b.deps.correlationStore.get(TASK, STEP))?.state).toBe('ticket_created');
 
     expect((await postEvent(b, event, { 'x-bridge-signature': sign(body, 'hex') })).json()).toMatchObject({ status: 'accepted' });
+    await waitFor('the outcome', async () => (await b.deps.correlationStore.get(TASK, STEP))?.fields['outcome']);
     expect((await postEvent(b, event, { 'x-bridge-signature': sign(body, 'base64') })).json()).toMatchObject({ status: 'already_reported' });
     expect((await postEvent(b, event, { 'x-bridge-token': SECRET })).json()).toMatchObject({ status: 'already_reported' });
   });
@@ -131,31 +163,37 @@ describe('ServiceNow round trip', () => {
 
   it('a hibernating instance (HTML with 200) and a 429 are retried, and make one record', async () => {
     const b = await start();
-    fakes.sn.inject([{ kind: 'hibernating' }, { kind: 'status', status: 429, retryAfterSeconds: 1 }]);
+    sn.inject([{ kind: 'hibernating' }, { kind: 'status', status: 429, retryAfterSeconds: 1 }]);
     await b.deliver(revoke());
     await waitFor('the record to hold the ticket', async () => (await b.deps.correlationStore.get(TASK, STEP))?.state === 'ticket_created', 15_000);
-    expect(fakes.sn.tables.get('sc_task')?.size).toBe(1);
+    expect(sn.tables.get('sc_task')?.size).toBe(1);
     expect(b.logs.text()).toContain('is the instance hibernating?');
   });
 
   it('a crash between the create and the record write finds the record by correlation_id: no duplicate', async () => {
     const b = await start();
-    crashOnceAfterCreate(b);
+    const store = b.deps.jobs.store;
+    const real = store.markTicketCreated.bind(store);
+    let crashes = 1;
+    store.markTicketCreated = async (...args) => {
+      if (crashes-- > 0) throw new Error('simulated crash after the record was created');
+      return real(...args);
+    };
     await b.deliver(revoke());
     await ticketCreated(b);
-    expect(fakes.sn.tables.get('sc_task')?.size).toBe(1);
-    expect(fakes.sn.requests.some((r) => r.method === 'GET' && r.path.includes('sysparm_query=correlation_id'))).toBe(true);
+    expect(sn.tables.get('sc_task')?.size).toBe(1);
+    expect(sn.requests.some((r) => r.method === 'GET' && r.path.includes('sysparm_query=correlation_id'))).toBe(true);
   });
 
   it('reconciliation completes a ServiceNow task whose event never came', async () => {
     const b = await start();
     await b.deliver(revoke());
     await ticketCreated(b);
-    const record = fakes.sn.find('sc_task', () => true);
+    const record = sn.find('sc_task', () => true);
     if (record === undefined) throw new Error('no record');
-    fakes.sn.setState('sc_task', record.sys_id, 3);
+    sn.setState('sc_task', record.sys_id, 3);
     expect(await reconcile(b.deps.jobs)).toEqual({ checked: 1, reported: 1, errors: 0 });
-    const callback = await waitFor('the callback', () => fakes.c1.callbacks[0]);
+    const callback = await waitFor('the callback', () => c1.callbacks[0]);
     expect((JSON.parse(callback.body) as { complete: { comment: string } }).complete.comment).toContain('ServiceNow record SCTASK0010001');
   });
 });

@@ -4,7 +4,7 @@ import type { ProvisioningRequest } from '../../../src/domain/provisioning-reque
 import { previewTask } from '../../../src/preview/preview-task.ts';
 import { createServiceNowTickets } from '../../../src/tickets/servicenow/servicenow-tickets.ts';
 import { loadFixture } from '../../fixtures/load-fixture.ts';
-import { startFakeServiceNow, type FakeServiceNow } from '../../fakes/servicenow.ts';
+import { startFakeServiceNow, type FakeServiceNow } from '../../../src/sandbox/servicenow.ts';
 
 const request: ProvisioningRequest = {
   kind: 'grant',

@@ -9,7 +9,7 @@ describe('config defaults', () => {
     expect(config.server).toEqual({ host: '0.0.0.0', port: 8080, publicUrl: 'https://bridge.acme.example', bodyLimitBytes: 1_048_576 });
     expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'c1tb', waitForReplicas: 0, waitForReplicasTimeoutMs: 1_000, memoryWarningPercent: 80 });
     expect(config.conductorone.clockToleranceSeconds).toBe(30);
-    expect(config.jobs).toEqual({ attempts: 12, backoffMs: 2000, lockDurationMs: 30_000 });
+    expect(config.jobs).toEqual({ attempts: 12, backoffMs: 2000, lockDurationMs: 30_000, onCreateFailure: 'report' });
     expect(config.reconcile).toEqual({ intervalSeconds: 300 });
     expect(config.routes).toEqual([]);
     expect(config.defaultRoute).toBeUndefined();
@@ -86,7 +86,7 @@ routes:
 
   it('reads numbers given as digits through ${VAR}', () => {
     const config = parseConfig(`${MINIMAL}jobs: { attempts: "\${ATTEMPTS}", backoffMs: "\${BACKOFF:-500}" }\n`, { ATTEMPTS: '3' });
-    expect(config.jobs).toEqual({ attempts: 3, backoffMs: 500, lockDurationMs: 30_000 });
+    expect(config.jobs).toEqual({ attempts: 3, backoffMs: 500, lockDurationMs: 30_000, onCreateFailure: 'report' });
   });
 
   it('treats an empty admin value as unset, so ${ADMIN_USER:-} turns /admin off', () => {

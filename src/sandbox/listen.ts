@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -18,9 +19,15 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** A real HTTP listener on 127.0.0.1, port 0: fakes of our peers are servers, never stubs. */
-export async function listen(handler: Handler): Promise<Listening> {
-  const server = createServer((req, res) => {
+/** PEM key and certificate: the listener then speaks HTTPS. */
+export interface TlsOptions {
+  key: string;
+  cert: string;
+}
+
+/** A real HTTP (or, with `tls`, HTTPS) listener on 127.0.0.1, port 0: fakes of our peers are servers, never stubs. */
+export async function listen(handler: Handler, tls?: TlsOptions): Promise<Listening> {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -37,12 +44,13 @@ export async function listen(handler: Handler): Promise<Listening> {
         res.end(String(error));
       });
     });
-  });
+  };
+  const server: Server = tls === undefined ? createServer(onRequest) : createTlsServer(tls, onRequest);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     server,
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

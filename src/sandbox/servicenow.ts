@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { createFakeCatalog, encodedQueryFilter, type FakeCatalog } from './servicenow-catalog.ts';
-import { listen, sendJson, type RecordedRequest } from './listen.ts';
+import { listen, sendJson, type RecordedRequest, type TlsOptions } from './listen.ts';
 
 export type SnRecord = Record<string, string> & { sys_id: string; number: string; state: string; correlation_id: string };
 export type SnMode =
@@ -40,13 +40,17 @@ export interface FakeServiceNow {
   /** Sets a record's state (as an agent closing it would) and returns the business rule's event body. */
   setState(table: string, sysId: string, state: number, closeNotes?: string, stage?: string): Record<string, unknown>;
   find(table: string, predicate: (record: SnRecord) => boolean): SnRecord | undefined;
+  /** Adds a record as a person copying one would (a new sys_id and number, every other field as given). */
+  copy(table: string, sysId: string): SnRecord;
+  /** Deletes a record: reading it then answers 404 "No Record found". */
+  remove(table: string, sysId: string): void;
   reset(): void;
   close(): Promise<void>;
 }
 
 const PREFIX: Record<string, string> = { incident: 'INC', sc_task: 'SCTASK', sc_req_item: 'RITM', sc_request: 'REQ' };
 
-export async function startFakeServiceNow(options: { username?: string; password?: string; clientId?: string; clientSecret?: string } = {}): Promise<FakeServiceNow> {
+export async function startFakeServiceNow(options: { username?: string; password?: string; clientId?: string; clientSecret?: string; tls?: TlsOptions } = {}): Promise<FakeServiceNow> {
   const expected = `Basic ${Buffer.from(`${options.username ?? 'bridge'}:${options.password ?? 'sn-password'}`).toString('base64')}`;
   const tokens = new Set<string>();
   const modes: SnMode[] = [];
@@ -164,7 +168,7 @@ export async function startFakeServiceNow(options: { username?: string; password
       return;
     }
     failure(response, 405, 'Method not supported');
-  });
+  }, options.tls);
 
   const fake: FakeServiceNow = {
     url: server.url,
@@ -189,6 +193,17 @@ export async function startFakeServiceNow(options: { username?: string; password
     },
     find(tableName, predicate) {
       return [...table(tableName).values()].find(predicate);
+    },
+    copy(tableName, sysId) {
+      const original = table(tableName).get(sysId);
+      if (original === undefined) throw new Error(`no ${tableName} ${sysId}`);
+      counter += 1;
+      const copy = { ...original, sys_id: randomBytes(16).toString('hex'), number: `${PREFIX[tableName] ?? 'REC'}${String(10000 + counter).padStart(7, '0')}` };
+      table(tableName).set(copy.sys_id, copy);
+      return copy;
+    },
+    remove(tableName, sysId) {
+      table(tableName).delete(sysId);
     },
     reset() {
       tables.clear();

@@ -11,6 +11,8 @@
  *   payload, no auth (the token is in the URL); 200 on success, 400 once used or expired (contract §7; body schemas
  *   `c1.webhooks.v1.ResponseProvisionStep` and its `…Complete` / `…Errored` in C1's public OpenAPI, copied unchanged
  *   into shared/spec/conductorone-openapi-subset.json).
+ * - A callback C1 has processed but whose answer never reaches the caller (a dropped connection, an answer slower than
+ *   the caller waits) leaves the URL used all the same: the next POST to it gets the 400 above.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
@@ -49,6 +51,12 @@ export interface FakeConductorOne {
   failJwks(times: number, status: number): void;
   /** Answers the next N callbacks with this status (and does not use the URL up). */
   failCallbacks(times: number, status: number): void;
+  /**
+   * Queues what the next callbacks meet, in order, before any `failCallbacks`: `drop` processes the callback (its URL
+   * is used up) and drops the connection without an answer; `{ lateMs }` processes it and answers 200 only after
+   * that long; `{ status }` answers that status without processing it.
+   */
+  planCallbacks(plan: ReadonlyArray<'drop' | { lateMs: number } | { status: number }>): void;
   /** A callback URL on this fake, as C1 would put in a payload. */
   callbackUrl(token: string): string;
   sign(body: Buffer | string, audience: string, htu: string, options?: SignOptions): Promise<string>;
@@ -76,6 +84,7 @@ export async function startFakeConductorOne(tenant = 'acme.conductor.one'): Prom
   const usedCallbacks = new Set<string>();
   let jwksFailures: { times: number; status: number } = { times: 0, status: 200 };
   let callbackFailures: { times: number; status: number } = { times: 0, status: 200 };
+  const plan: Array<'drop' | { lateMs: number } | { status: number }> = [];
 
   const claimsFor = (body: Buffer | string, audience: string, htu: string, iat: number): Record<string, unknown> => ({
     iss: tenant,
@@ -101,6 +110,9 @@ export async function startFakeConductorOne(tenant = 'acme.conductor.one'): Prom
     },
     failCallbacks(times, status) {
       callbackFailures = { times, status };
+    },
+    planCallbacks(steps) {
+      plan.push(...steps);
     },
     callbackUrl(token) {
       return `${fake.url}/api/v1/webhooks/callback/${token}`;
@@ -146,6 +158,17 @@ export async function startFakeConductorOne(tenant = 'acme.conductor.one'): Prom
     const callback = /^\/api\/v1\/webhooks\/callback\/([^/?]+)$/.exec(request.path);
     if (request.method === 'POST' && callback?.[1] !== undefined) {
       fake.callbacks.push(request);
+      const next = plan.shift();
+      if (next !== undefined && next !== 'drop' && 'status' in next) {
+        sendJson(response, next.status, { code: 14, message: 'unavailable' });
+        return;
+      }
+      if (next !== undefined) {
+        usedCallbacks.add(callback[1]);
+        if (next === 'drop') response.destroy();
+        else setTimeout(() => sendJson(response, 200, {}), next.lateMs);
+        return;
+      }
       if (callbackFailures.times > 0) {
         callbackFailures.times -= 1;
         sendJson(response, callbackFailures.status, { code: 14, message: 'unavailable' });

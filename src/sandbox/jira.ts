@@ -8,7 +8,13 @@
  * - Add comment: POST /rest/api/3/issue/{key}/comment with an ADF `body` → 201 Comment
  *   (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comments/)
  * - Search: GET|POST /rest/api/3/search/jql → `{issues, nextPageToken?, isLast}`; `properties` asks for issue properties
- *   (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/)
+ *   (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/). This search is eventually
+ *   consistent: a new issue may be missing from its results "from a few seconds to minutes" after the create
+ *   (https://developer.atlassian.com/cloud/jira/platform/search-and-reconcile); `indexLag(ms)` plays that.
+ *   JQL string literals in double quotes escape `"` and `\` with a backslash.
+ * - Move: an issue moved to another project gets a new key and keeps its id; Get issue by id keeps answering.
+ * - Delete: Get issue then answers 404 with an ErrorCollection; the webhook sends `jira:issue_deleted` with the issue as
+ *   it was (https://developer.atlassian.com/cloud/jira/platform/webhooks/).
  * - Get current user: GET /rest/api/3/myself → `{self, accountId, accountType, emailAddress, displayName, active, …}`
  *   (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-myself/)
  * - Errors: `{errorMessages: [], errors: {field: message}}` (ErrorCollection); 429 with `Retry-After` seconds
@@ -27,7 +33,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { listen, sendJson, type RecordedRequest } from './listen.ts';
+import { listen, sendJson, type RecordedRequest, type TlsOptions } from './listen.ts';
 
 /** The text of an ADF document: what Jira's length limit counts. */
 function adfText(node: unknown): string {
@@ -80,6 +86,12 @@ export interface FakeJira {
   rateLimit(perSecond: number | undefined): void;
   /** Calls answered 429 by the burst limit since the last reset. */
   rateLimited: number;
+  /** From now on, searches see an issue only `ms` after its creation (Jira Cloud's eventually consistent index). */
+  indexLag(ms: number): void;
+  /** Moves an issue to another project: new key, same id. Returns the `jira:issue_updated` body Jira would send. */
+  move(key: string, project: string): Record<string, unknown>;
+  /** Deletes an issue. Returns the `jira:issue_deleted` body Jira would send. */
+  remove(key: string): Record<string, unknown>;
   /** Forgets every issue, request and pending fault. */
   reset(): void;
   /** Signs a webhook body the way Jira does for a webhook with a secret. */
@@ -93,7 +105,7 @@ const STATUS_CATEGORY = {
   done: { id: 3, key: 'done', colorName: 'green', name: 'Done' },
 } as const;
 
-export async function startFakeJira(options: { email?: string; apiToken?: string } = {}): Promise<FakeJira> {
+export async function startFakeJira(options: { email?: string; apiToken?: string; tls?: TlsOptions } = {}): Promise<FakeJira> {
   const email = options.email ?? 'bridge@acme.example';
   const apiToken = options.apiToken ?? 'jira-api-token';
   const expectedAuth = `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`;
@@ -101,6 +113,7 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
   let counter = 0;
   let chaos = { rateLimited: 0, serverError: 0 };
   let limit: number | undefined;
+  let lagMs = 0;
   const buckets = new Map<string, { tokens: number; at: number }>();
   const issues = new Map<string, FakeIssue>();
   let base = '';
@@ -269,19 +282,21 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
         request.method === 'GET'
           ? { jql: url.searchParams.get('jql') ?? '', fields: list(url.searchParams, 'fields'), properties: list(url.searchParams, 'properties') }
           : (JSON.parse(request.body) as { jql: string; fields?: string[]; properties?: string[] });
-      // The adapter's only query: labels = "<label>" [ORDER BY …].
-      const label = /labels\s*=\s*"([^"]+)"/.exec(params.jql)?.[1];
-      if (label === undefined) {
+      // The adapter's only query: labels = "<label>" [ORDER BY …], the whole query; anything else is refused.
+      const quoted = /^labels\s*=\s*"((?:[^"\\]|\\.)*)"(?:\s+ORDER BY [a-z]+ (?:ASC|DESC))?$/.exec(params.jql)?.[1];
+      if (quoted === undefined) {
         errorCollection(response, 400, [`The fake understands only labels = "…" queries, got: ${params.jql}`]);
         return;
       }
-      const found = [...issues.values()].filter((issue) => issue.fields.labels.includes(label));
+      const label = quoted.replace(/\\(.)/g, (_all, char: string) => ({ n: '\n', r: '\r', t: '\t' })[char] ?? char);
+      const indexed = (issue: FakeIssue) => request.receivedAt - issue.createdAt >= lagMs;
+      const found = [...issues.values()].filter((issue) => indexed(issue) && issue.fields.labels.includes(label));
       sendJson(response, 200, { issues: found.map((issue) => issueJson(issue, params.fields ?? [], params.properties)), isLast: true });
       return;
     }
 
     errorCollection(response, 404, [`No fake route for ${request.method} ${path}`]);
-  });
+  }, options.tls);
   base = server.url;
 
   const fake: FakeJira = {
@@ -310,6 +325,25 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
       chaos = rates;
     },
     rateLimited: 0,
+    indexLag(ms) {
+      lagMs = ms;
+    },
+    move(key, project) {
+      const issue = issues.get(key);
+      if (issue === undefined) throw new Error(`no issue ${key}`);
+      counter += 1;
+      issues.delete(key);
+      issue.key = `${project}-${counter.toString()}`;
+      issue.fields.project = { key: project };
+      issues.set(issue.key, issue);
+      return { timestamp: Date.now(), webhookEvent: 'jira:issue_updated', issue_event_type_name: 'issue_moved', issue: issueJson(issue) };
+    },
+    remove(key) {
+      const issue = issues.get(key);
+      if (issue === undefined) throw new Error(`no issue ${key}`);
+      issues.delete(key);
+      return { timestamp: Date.now(), webhookEvent: 'jira:issue_deleted', issue: issueJson(issue) };
+    },
     rateLimit(perSecond) {
       limit = perSecond;
       buckets.clear();
@@ -317,6 +351,7 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
     reset() {
       chaos = { rateLimited: 0, serverError: 0 };
       limit = undefined;
+      lagMs = 0;
       buckets.clear();
       fake.rateLimited = 0;
       issues.clear();

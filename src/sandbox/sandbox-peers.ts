@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { configSchema, type BridgeConfig } from '../config/schema.ts';
+import { startFakeConductorOne, type FakeConductorOne } from './conductorone.ts';
+import { startFakeJira, type FakeJira } from './jira.ts';
+import { startFakeServiceNow, type FakeServiceNow } from './servicenow.ts';
+
+/** The peers of a sandbox bridge, each a real HTTP server on 127.0.0.1 speaking its system's wire format. */
+export interface SandboxPeers {
+  c1: FakeConductorOne;
+  jira: FakeJira;
+  servicenow: FakeServiceNow;
+  /** What the sandbox desks sign their events with (the bridge is configured with the same). */
+  secrets: { jira: string; servicenow: string };
+  /** The console's credentials in this sandbox: made up per run, shown on the sandbox page. */
+  admin: { username: string; password: string };
+  close(): Promise<void>;
+}
+
+const JIRA_CREDENTIALS = { email: 'bridge@sandbox.example', apiToken: 'sandbox-jira-token' };
+const SERVICENOW_CREDENTIALS = { username: 'bridge', password: 'sandbox-sn-password' };
+
+export async function startSandboxPeers(): Promise<SandboxPeers> {
+  const c1 = await startFakeConductorOne('sandbox.conductor.one');
+  const jira = await startFakeJira(JIRA_CREDENTIALS);
+  const servicenow = await startFakeServiceNow(SERVICENOW_CREDENTIALS);
+  const secret = () => randomBytes(18).toString('base64url');
+  return {
+    c1,
+    jira,
+    servicenow,
+    secrets: { jira: secret(), servicenow: secret() },
+    admin: { username: 'sandbox', password: secret() },
+    async close() {
+      await Promise.all([c1.close(), jira.close(), servicenow.close()]);
+    },
+  };
+}
+
+/** The sample tasks' apps: a GitHub grant goes to Jira, a Salesforce revoke to ServiceNow. */
+export const SANDBOX_ROUTES = [
+  { name: 'github-to-jira', match: { appName: 'GitHub' }, jira: { project: 'OPS', labels: ['access'] } },
+  { name: 'salesforce-to-servicenow', match: { appName: 'Salesforce' }, servicenow: { table: 'sc_task' } },
+];
+
+/**
+ * A full bridge config pointing at the peers. It listens on 127.0.0.1 only, whatever the environment says, and
+ * keeps its records under a prefix of its own, removed when the sandbox stops.
+ */
+export function sandboxConfig(peers: SandboxPeers, options: { port: number; redisUrl: string; prefix: string }): BridgeConfig {
+  return configSchema.parse({
+    server: { host: '127.0.0.1', port: options.port, publicUrl: `http://127.0.0.1:${options.port.toString()}` },
+    redis: { url: options.redisUrl, prefix: options.prefix },
+    conductorone: { tenant: peers.c1.tenant, jwksUrl: peers.c1.jwksUrl, callbackOrigins: [peers.c1.url] },
+    jira: { baseUrl: peers.jira.url, ...JIRA_CREDENTIALS, webhookSecret: peers.secrets.jira },
+    servicenow: { instanceUrl: peers.servicenow.url, ...SERVICENOW_CREDENTIALS, webhookSecret: peers.secrets.servicenow },
+    routes: SANDBOX_ROUTES,
+    reconcile: { intervalSeconds: 60 },
+    admin: peers.admin,
+  });
+}

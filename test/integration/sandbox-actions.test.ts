@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSandboxActions } from '../../src/sandbox/sandbox-actions.ts';
+import { listen, sendJson, type Listening, type RecordedRequest } from '../../src/sandbox/listen.ts';
+import { startSandboxPeers, type SandboxPeers } from '../../src/sandbox/sandbox-peers.ts';
+
+describe('the sandbox playing ConductorOne', () => {
+  let peers: SandboxPeers;
+  let bridge: Listening;
+  const received: RecordedRequest[] = [];
+
+  beforeAll(async () => {
+    peers = await startSandboxPeers();
+    // Stands in for the bridge: records what the sandbox sends it.
+    bridge = await listen((request, response) => {
+      received.push(request);
+      sendJson(response, 202, { status: 'accepted' });
+    });
+  });
+
+  afterAll(async () => {
+    await bridge.close();
+    await peers.close();
+  });
+
+  it('sends a delivery again with the same token while it lives, then the same body under a fresh token', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const actions = createSandboxActions(peers, 'http://127.0.0.1:8080', () => bridge.url, () => now);
+    const delivery = await actions.send('grant');
+    now += 60_000;
+    await actions.resend(delivery.id);
+    now += 31_000;
+    await actions.resend(delivery.id);
+
+    const [first, within, after] = received.map((r) => ({ token: r.headers.authorization, body: r.body, path: r.path }));
+    expect(first?.path).toBe('/webhooks/conductorone');
+    expect(within).toEqual(first);
+    expect(after?.body).toBe(first?.body);
+    expect(after?.token).not.toBe(first?.token);
+    expect(actions.activity.map((a) => a.text)).toEqual([
+      `ConductorOne sent task ${delivery.taskId} again (same body, a fresh token: the first had expired): the bridge answered 202`,
+      `ConductorOne sent task ${delivery.taskId} again (same body, same token): the bridge answered 202`,
+      `ConductorOne sent grant task ${delivery.taskId}: the bridge answered 202`,
+    ]);
+    expect(await actions.resend('unknown')).toBeUndefined();
+    expect(received).toHaveLength(3);
+  });
+});
