@@ -113,7 +113,12 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
   }
   if (config.servicenow !== undefined) {
     ticketSystems.servicenow = instrumentTickets(
-      createServiceNowTickets({ config: config.servicenow, timeZone: config.templates.timeZone, ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }) }),
+      createServiceNowTickets({
+        config: config.servicenow,
+        timeZone: config.templates.timeZone,
+        logger: logger.child({ system: 'servicenow' }),
+        ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
+      }),
       metrics,
     );
   }

@@ -10,8 +10,9 @@
  *   c1_ticket_bridge.url     https://bridge.acme.example/webhooks/servicenow
  *   c1_ticket_bridge.secret  the bridge's servicenow.webhookSecret (mark the property Private / password2 if you can)
  *
- * The body is contract §6: {"table","sys_id","number","state","correlation_id","close_notes"}, signed with
- * GlideCertificateEncryption.generateMac (HmacSHA256, base64) in X-Bridge-Signature: sha256=<base64>.
+ * The body is contract §6: {"table","sys_id","number","state","correlation_id","close_notes"}, plus "stage" for
+ * sc_req_item (a requested item closed complete whose stage says the request was cancelled is reported errored),
+ * signed with GlideCertificateEncryption.generateMac (HmacSHA256, base64) in X-Bridge-Signature: sha256=<base64>.
  */
 (function executeRule(current, previous /* null when async */) {
   if (String(current.getValue('correlation_display')) !== 'ConductorOne') return;
@@ -23,14 +24,16 @@
     return;
   }
 
-  var body = JSON.stringify({
+  var event = {
     table: String(current.getTableName()),
     sys_id: String(current.getUniqueValue()),
     number: String(current.getValue('number')),
     state: String(current.getValue('state')),
     correlation_id: String(current.getValue('correlation_id') || ''),
     close_notes: String(current.getValue('close_notes') || '')
-  });
+  };
+  if (event.table === 'sc_req_item') event.stage = String(current.getValue('stage') || '');
+  var body = JSON.stringify(event);
 
   // generateMac wants the key itself base64-encoded; it returns the MAC in base64.
   var mac = new GlideCertificateEncryption().generateMac(GlideStringUtil.base64Encode(secret), 'HmacSHA256', body);

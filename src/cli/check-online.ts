@@ -1,5 +1,6 @@
 import type { BridgeConfig } from '../config/schema.ts';
 import { redisLabel } from '../store/redis-connection.ts';
+import { serviceNowOnlineChecks } from '../tickets/servicenow/check-servicenow-online.ts';
 import { TicketSystemError } from '../tickets/ticket-error.ts';
 import type { SystemName, TicketSystem } from '../tickets/ticket-system.ts';
 import { C1_ALGORITHMS } from '../verify/c1-token.ts';
@@ -34,6 +35,7 @@ export async function checkOnline(deps: OnlineDeps): Promise<number> {
     [`ConductorOne JWKS ${deps.config.conductorone.jwksUrl}`, () => checkJwks(deps)],
   ];
   for (const [name, system] of Object.entries(deps.ticketSystems)) checks.push([name === 'jira' ? `Jira ${deps.config.jira?.baseUrl ?? ''}` : `ServiceNow ${deps.config.servicenow?.instanceUrl ?? ''}`, () => system.probe()]);
+  if (deps.ticketSystems.servicenow !== undefined) checks.push(...serviceNowOnlineChecks(deps.config, deps.fetch));
   let failed = 0;
   for (const [name, run] of checks) {
     try {

@@ -22,6 +22,7 @@ export function checkTemplates(config: Pick<BridgeConfig, 'routes' | 'defaultRou
     check(`${path}.servicenow.shortDescription`, target.servicenow?.shortDescription);
     check(`${path}.servicenow.description`, target.servicenow?.description);
     for (const [field, source] of Object.entries(target.servicenow?.fields ?? {})) check(`${path}.servicenow.fields.${field}`, source);
+    for (const [name, source] of Object.entries(target.servicenow?.variables ?? {})) check(`${path}.servicenow.variables.${name}`, source);
     for (const [field, source] of Object.entries(target.jira?.fields ?? {})) if (typeof source === 'string') check(`${path}.jira.fields.${field}`, source);
   }
   return problems;

@@ -176,6 +176,8 @@ const servicenow = z
     webhookSecret: secretList.optional(),
     /** Per table, which `state` values are final and how they are reported; tables not listed keep the defaults. */
     states: z.partialRecord(z.enum(['incident', 'sc_task', 'sc_req_item']), tableStates).default({}),
+    /** Requested-item stages that mean the request was cancelled (a complete state with one is errored); unset: any stage naming a cancellation. */
+    cancelledStages: z.array(nonEmpty).optional(),
   })
   .superRefine((value, ctx) => {
     const basic = value.username !== undefined || value.password !== undefined;
@@ -205,12 +207,32 @@ const jiraTarget = z.strictObject({
 /** ServiceNow takes every field value as text; `urgency: 2` need not be quoted. */
 const fieldText = z.union([z.string(), z.number(), z.boolean()], { error: 'must be text, a number or true/false' }).transform(String);
 
-const servicenowTarget = z.strictObject({
-  table: z.enum(['incident', 'sc_task', 'sc_req_item']),
-  shortDescription: z.string().optional(),
-  description: z.string().optional(),
-  fields: z.record(z.string(), fieldText).default({}),
-});
+/**
+ * A Table API record (`table`), or a Service Catalog order (`catalogItem`, name or sys_id, with `variables`), tracked
+ * as its requested item (sc_req_item). `requestedFor: subject` names the task's user, found in sys_user by email.
+ */
+const servicenowTarget = z
+  .strictObject({
+    table: z.enum(['incident', 'sc_task', 'sc_req_item']).optional(),
+    catalogItem: nonEmpty.optional(),
+    variables: z.record(z.string(), fieldText).default({}),
+    requestedFor: z.literal('subject', { error: 'must be subject (the task\'s user)' }).optional(),
+    /** The record field that takes the user on a Table API route (default: caller_id, requested_for or opened_for by table). */
+    requestedForField: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a ServiceNow field name such as caller_id').optional(),
+    shortDescription: z.string().optional(),
+    description: z.string().optional(),
+    fields: z.record(z.string(), fieldText).default({}),
+  })
+  .superRefine((value, ctx) => {
+    if (value.catalogItem === undefined) {
+      if (value.table === undefined) ctx.addIssue({ code: 'custom', message: 'needs a table (incident, sc_task, sc_req_item) or a catalogItem' });
+      if (Object.keys(value.variables).length > 0) ctx.addIssue({ code: 'custom', path: ['variables'], message: 'variables belong to a catalogItem order' });
+      return;
+    }
+    if (value.table !== undefined && value.table !== 'sc_req_item') ctx.addIssue({ code: 'custom', path: ['table'], message: 'a catalogItem order is tracked as sc_req_item; leave table out' });
+    if (value.requestedForField !== undefined) ctx.addIssue({ code: 'custom', path: ['requestedForField'], message: 'a catalogItem order sets requested_for itself; leave requestedForField out' });
+  })
+  .transform(({ table, ...rest }) => ({ ...rest, table: table ?? 'sc_req_item' }));
 
 /** One value or a list of them (any of which matches); always a list once parsed. */
 function oneOrList<T extends z.ZodType>(value: T) {

@@ -4,7 +4,8 @@ const SYSTEM_NAME = { jira: 'Jira issue', servicenow: 'ServiceNow record' } as c
 
 /** C1 shows this comment on the task; it caps comments at 1024 characters. */
 export function outcomeComment(ticket: TicketRef, status: Pick<TicketStatus, 'status' | 'resolution' | 'deleted'>, outcome: Outcome): string {
-  const where = `${SYSTEM_NAME[ticket.system]} ${ticket.key}${ticket.url === '' ? '' : ` (${ticket.url})`}`;
+  const request = ticket.request === undefined ? '' : ` of request ${ticket.request}`;
+  const where = `${SYSTEM_NAME[ticket.system]} ${ticket.key}${request}${ticket.url === '' ? '' : ` (${ticket.url})`}`;
   if (status.deleted === true) return `${where} was deleted before it was resolved, so the bridge cannot tell whether the change was made.`.slice(0, 1024);
   const how = `status "${status.status}"${status.resolution === undefined ? '' : `, resolution "${status.resolution}"`}`;
   const verdict = outcome === 'complete' ? 'was resolved' : 'was closed without the change';

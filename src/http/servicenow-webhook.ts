@@ -21,6 +21,8 @@ const serviceNowEventSchema = z.looseObject({
   state: z.union([z.string(), z.number()]),
   correlation_id: z.string().optional(),
   close_notes: z.string().optional(),
+  /** Sent for sc_req_item; like the state it is read back from ServiceNow, which decides from both. */
+  stage: z.string().optional(),
 });
 
 export interface ServiceNowWebhookDeps extends TicketEventDeps {

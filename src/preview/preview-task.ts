@@ -10,6 +10,7 @@ import { toProvisioningRequest, type ProvisioningRequest } from '../domain/provi
 import { decideRoute, type RouteVerdict } from '../domain/routing.ts';
 import { adfToText } from '../tickets/jira/adf.ts';
 import { jiraIssueBody, type JiraIssueBody } from '../tickets/jira/issue-body.ts';
+import { catalogOrderBody, requestedItemFields } from '../tickets/servicenow/catalog-body.ts';
 import { serviceNowRecordBody } from '../tickets/servicenow/record-body.ts';
 
 export type PreviewConfig = Pick<BridgeConfig, 'routes' | 'defaultRoute' | 'conductorone' | 'templates'>;
@@ -36,8 +37,10 @@ export interface ServiceNowPreview {
   readonly labels: readonly string[];
   /** The route's extra fields, rendered. */
   readonly fields: Readonly<Record<string, string>>;
-  /** `POST /api/now/table/<table>`, exactly. */
-  readonly body: Readonly<Record<string, string>>;
+  /** `POST /api/now/table/<table>`, exactly; for a catalog route the `order_now` body (its user is looked up then). */
+  readonly body: Readonly<Record<string, unknown>>;
+  /** A catalog route's item (name or sys_id), ordered through the Service Catalog API. */
+  readonly catalogItem?: string;
 }
 
 export type TicketPreview = JiraPreview | ServiceNowPreview;
@@ -103,6 +106,18 @@ export function previewTask(config: PreviewConfig, payload: unknown): PreviewRes
       labels: body.fields.labels,
       fields: Object.fromEntries(Object.entries(body.fields).filter(([name]) => !BRIDGE_FIELDS.has(name))),
       body,
+    };
+  } else if (servicenow?.catalogItem !== undefined) {
+    const marks = requestedItemFields(servicenow, request, options);
+    ticket = {
+      system: 'servicenow',
+      table: servicenow.table,
+      catalogItem: servicenow.catalogItem,
+      summary: `order of catalog item "${servicenow.catalogItem}"`,
+      description: marks['description'] ?? '',
+      labels: [],
+      fields: Object.fromEntries(Object.entries(marks).filter(([name]) => !SERVICENOW_OWN.has(name))),
+      body: { ...catalogOrderBody(servicenow, request, options) },
     };
   } else if (servicenow !== undefined) {
     const body = serviceNowRecordBody(servicenow, request, options);

@@ -4,7 +4,13 @@ import type { PreviewResult, TicketPreview } from './preview-task.ts';
 const ENDPOINT = { jira: 'POST /rest/api/3/issue', servicenow: 'POST /api/now/table/' } as const;
 
 function where(ticket: TicketPreview): string {
-  return ticket.system === 'jira' ? `Jira, project ${ticket.project}, issue type ${ticket.issueType}` : `ServiceNow, table ${ticket.table}`;
+  if (ticket.system === 'jira') return `Jira, project ${ticket.project}, issue type ${ticket.issueType}`;
+  return ticket.catalogItem === undefined ? `ServiceNow, table ${ticket.table}` : `ServiceNow, catalog item "${ticket.catalogItem}", tracked as ${ticket.table}`;
+}
+
+function endpoint(ticket: TicketPreview): string {
+  if (ticket.system === 'jira') return ENDPOINT.jira;
+  return ticket.catalogItem === undefined ? `${ENDPOINT.servicenow}${ticket.table}` : `POST /api/sn_sc/servicecatalog/items/<${ticket.catalogItem}>/order_now`;
 }
 
 function indented(text: string, prefix = '    '): string[] {
@@ -39,7 +45,7 @@ export function renderPreview(result: PreviewResult): string[] {
     '  description:',
     ...indented(ticket.description, '    | '),
     // One line of JSON: exactly the request body, ready to compare or to replay by hand.
-    `  body (${ticket.system === 'jira' ? ENDPOINT.jira : `${ENDPOINT.servicenow}${ticket.table}`}):`,
+    `  body (${endpoint(ticket)}):`,
     `    ${JSON.stringify(ticket.body)}`,
   ];
 }

@@ -9,13 +9,19 @@
  *   Retry-After when the inbound REST rate limit is hit.
  * - A hibernating developer instance answers 200 with an HTML page instead of JSON.
  * Field values come back as strings, as the Table API returns them (`"state": "1"`).
+ * The Service Catalog API, encoded queries, sys_choice, sys_user and rate-limit headers live in
+ * `servicenow-catalog.ts` (sources there).
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { createFakeCatalog, encodedQueryFilter, type FakeCatalog } from './servicenow-catalog.ts';
 import { listen, sendJson, type RecordedRequest, type TlsOptions } from './listen.ts';
 
 export type SnRecord = Record<string, string> & { sys_id: string; number: string; state: string; correlation_id: string };
-export type SnMode = { kind: 'hibernating' } | { kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number };
+export type SnMode =
+  | { kind: 'ok' }
+  | { kind: 'hibernating' }
+  | { kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number; rateLimit?: { limit: number; resetAt: number; rule: string } };
 
 export interface FakeServiceNow {
   url: string;
@@ -23,10 +29,16 @@ export interface FakeServiceNow {
   tables: Map<string, Map<string, SnRecord>>;
   workNotes: Map<string, string[]>;
   tokensIssued: number;
+  /** Revokes every OAuth token issued so far (as an admin revoking the client's tokens would). */
+  revokeTokens(): void;
+  /** Service Catalog, sys_choice and sys_user (see servicenow-catalog.ts). */
+  catalog: FakeCatalog;
+  /** Instances set up for two-step checkout answer order_now with a cart id only. */
+  twoStepCheckout: boolean;
   /** The next requests get these answers, in order. */
   inject(modes: SnMode[]): void;
   /** Sets a record's state (as an agent closing it would) and returns the business rule's event body. */
-  setState(table: string, sysId: string, state: number, closeNotes?: string): Record<string, unknown>;
+  setState(table: string, sysId: string, state: number, closeNotes?: string, stage?: string): Record<string, unknown>;
   find(table: string, predicate: (record: SnRecord) => boolean): SnRecord | undefined;
   /** Adds a record as a person copying one would (a new sys_id and number, every other field as given). */
   copy(table: string, sysId: string): SnRecord;
@@ -36,7 +48,7 @@ export interface FakeServiceNow {
   close(): Promise<void>;
 }
 
-const PREFIX: Record<string, string> = { incident: 'INC', sc_task: 'SCTASK', sc_req_item: 'RITM' };
+const PREFIX: Record<string, string> = { incident: 'INC', sc_task: 'SCTASK', sc_req_item: 'RITM', sc_request: 'REQ' };
 
 export async function startFakeServiceNow(options: { username?: string; password?: string; clientId?: string; clientSecret?: string; tls?: TlsOptions } = {}): Promise<FakeServiceNow> {
   const expected = `Basic ${Buffer.from(`${options.username ?? 'bridge'}:${options.password ?? 'sn-password'}`).toString('base64')}`;
@@ -58,6 +70,17 @@ export async function startFakeServiceNow(options: { username?: string; password
     return found;
   };
 
+  const catalog = createFakeCatalog({
+    table,
+    nextNumber: (prefix) => {
+      counter += 1;
+      return `${prefix}${String(10000 + counter).padStart(7, '0')}`;
+    },
+    get twoStepCheckout() {
+      return fake.twoStepCheckout;
+    },
+  });
+
   const server = await listen((request, response) => {
     fake.requests.push(request);
     const mode = modes.shift();
@@ -69,11 +92,17 @@ export async function startFakeServiceNow(options: { username?: string; password
     }
     if (mode?.kind === 'status') {
       if (mode.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(mode.retryAfterSeconds));
+      if (mode.rateLimit !== undefined) {
+        response.setHeader('X-RateLimit-Limit', String(mode.rateLimit.limit));
+        response.setHeader('X-RateLimit-Reset', String(mode.rateLimit.resetAt));
+        response.setHeader('X-RateLimit-Rule', mode.rateLimit.rule);
+      }
       failure(response, mode.status, mode.status === 429 ? 'Too Many Requests' : 'Internal server error');
       return;
     }
     // OAuth client credentials (ServiceNow "OAuth inbound": POST /oauth_token.do, form-encoded, answers
-    // {access_token, token_type: "Bearer", expires_in}).
+    // {access_token, token_type: "Bearer", expires_in}; docs.servicenow.com "Client Credentials": off until the
+    // instance sets glide.oauth.inbound.client.credential.grant_type.enabled and names an OAuth Application User).
     if (request.method === 'POST' && request.path === '/oauth_token.do') {
       const form = new URLSearchParams(request.body);
       if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== (options.clientId ?? 'sn-client') || form.get('client_secret') !== (options.clientSecret ?? 'sn-client-secret')) {
@@ -91,6 +120,7 @@ export async function startFakeServiceNow(options: { username?: string; password
       failure(response, 401, 'User Not Authenticated', 'Required to provide Auth information');
       return;
     }
+    if (catalog.handle(request, response)) return;
     const url = new URL(request.path, 'http://fake');
     const match = /^\/api\/now\/table\/([a-z_]+)(?:\/([0-9a-f]{32}))?$/.exec(url.pathname);
     if (match?.[1] === undefined) {
@@ -116,10 +146,8 @@ export async function startFakeServiceNow(options: { username?: string; password
       return;
     }
     if (request.method === 'GET' && sysId === undefined) {
-      const query = url.searchParams.get('sysparm_query') ?? '';
-      const wanted = /^correlation_id=(.*)$/.exec(query)?.[1]?.replaceAll('^^', '^');
       const limit = Number(url.searchParams.get('sysparm_limit') ?? '10000');
-      const found = [...rows.values()].filter((r) => wanted === undefined || r.correlation_id === wanted).slice(0, limit);
+      const found = [...rows.values()].filter(encodedQueryFilter(url.searchParams.get('sysparm_query') ?? '')).slice(0, limit);
       sendJson(response, 200, { result: found.map((r) => pick(r, fields)) });
       return;
     }
@@ -135,6 +163,7 @@ export async function startFakeServiceNow(options: { username?: string; password
     if (request.method === 'PATCH') {
       const body = JSON.parse(request.body) as Record<string, unknown>;
       if (typeof body['work_notes'] === 'string') workNotes.set(record.sys_id, [...(workNotes.get(record.sys_id) ?? []), body['work_notes']]);
+      for (const [field, value] of Object.entries(body)) if (field !== 'work_notes') record[field] = String(value);
       sendJson(response, 200, { result: pick(record, fields) });
       return;
     }
@@ -147,15 +176,20 @@ export async function startFakeServiceNow(options: { username?: string; password
     tables,
     workNotes,
     tokensIssued: 0,
+    catalog,
+    twoStepCheckout: false,
+    revokeTokens: () => tokens.clear(),
     inject(list) {
       modes.push(...list);
     },
-    setState(tableName, sysId, state, closeNotes = '') {
+    setState(tableName, sysId, state, closeNotes = '', stage?: string) {
       const record = table(tableName).get(sysId);
       if (record === undefined) throw new Error(`no ${tableName} ${sysId}`);
       record.state = String(state);
       record['close_notes'] = closeNotes;
-      return { table: tableName, sys_id: sysId, number: record.number, state: record.state, correlation_id: record.correlation_id, close_notes: closeNotes };
+      if (stage !== undefined) record['stage'] = stage;
+      const event = { table: tableName, sys_id: sysId, number: record.number, state: record.state, correlation_id: record.correlation_id, close_notes: closeNotes };
+      return tableName === 'sc_req_item' ? { ...event, stage: record['stage'] ?? '' } : event;
     },
     find(tableName, predicate) {
       return [...table(tableName).values()].find(predicate);
@@ -177,6 +211,8 @@ export async function startFakeServiceNow(options: { username?: string; password
       modes.length = 0;
       fake.requests.length = 0;
       counter = 0;
+      fake.twoStepCheckout = false;
+      catalog.reset();
     },
     close: () => server.close(),
   };

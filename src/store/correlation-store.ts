@@ -177,8 +177,9 @@ export class CorrelationStore {
         ticketId: ticket.id,
         ticketUrl: ticket.url,
         ticketContainer: ticket.container,
+        ...(ticket.request === undefined ? {} : { ticketRequest: ticket.request }),
       })
-      .rpush(history, JSON.stringify({ at, event: 'ticket_created', detail: `${ticket.system} ${ticket.key}` }))
+      .rpush(history, JSON.stringify({ at, event: 'ticket_created', detail: `${ticket.system} ${ticket.key}${ticket.request === undefined ? '' : ` of request ${ticket.request}`}` }))
       .set(this.keys.ticketById(ticket.system, ticket.id), step, 'EX', RECORD_TTL_SECONDS)
       .sadd(this.keys.open(), step)
       .exec();
@@ -303,7 +304,7 @@ export class CorrelationStore {
 
 /** The ticket a record points at, if one was created. */
 export function ticketOf(record: CorrelationRecord): TicketRef | undefined {
-  const { ticketSystem, ticketKey, ticketId, ticketUrl, ticketContainer } = record.fields;
+  const { ticketSystem, ticketKey, ticketId, ticketUrl, ticketContainer, ticketRequest } = record.fields;
   if ((ticketSystem !== 'jira' && ticketSystem !== 'servicenow') || ticketKey === undefined) return undefined;
-  return { system: ticketSystem, key: ticketKey, id: ticketId ?? ticketKey, url: ticketUrl ?? '', container: ticketContainer ?? '' };
+  return { system: ticketSystem, key: ticketKey, id: ticketId ?? ticketKey, url: ticketUrl ?? '', container: ticketContainer ?? '', ...(ticketRequest === undefined ? {} : { request: ticketRequest }) };
 }

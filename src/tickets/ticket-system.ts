@@ -14,6 +14,8 @@ export interface TicketRef {
   url: string;
   /** ServiceNow table; Jira project key. */
   container: string;
+  /** A ServiceNow catalog order's request number (`REQ0010001`) when the ticket is its requested item. */
+  request?: string;
 }
 
 export type Outcome = 'complete' | 'errored';

@@ -15,13 +15,31 @@ export function serviceNowCorrelationId(taskId: string, stepId: string): string 
   return stepId === taskId ? taskId : `${taskId}:${stepId}`;
 }
 
-/** The record's fields: the route's own (rendered), then short description, description and the correlation. */
-export function serviceNowRecordBody(target: ServiceNowTarget, request: TicketRequest, options: ScopeOptions): Record<string, string> {
+const REQUESTED_FOR_FIELD = { incident: 'caller_id', sc_req_item: 'requested_for', sc_task: 'opened_for' } as const;
+
+/** The field that names the task's user on a Table API record: the route's `requestedForField`, else by table. */
+export function requestedForField(target: ServiceNowTarget): string {
+  return target.requestedForField ?? REQUESTED_FOR_FIELD[target.table];
+}
+
+/** Who a record is for, once looked up: the user's sys_id, or a note that says why there is none. */
+export interface RequestedFor {
+  sysId?: string;
+  note?: string;
+}
+
+/**
+ * The record's fields: the route's own (rendered), then short description, description and the correlation; with
+ * `requestedFor: subject`, the user's sys_id in the requested-for field (or the note in the description).
+ */
+export function serviceNowRecordBody(target: ServiceNowTarget, request: TicketRequest, options: ScopeOptions, requestedFor?: RequestedFor): Record<string, string> {
   const fields = Object.fromEntries(Object.entries(target.fields).map(([name, source]) => [name, renderTemplate(source, request, options)]));
+  const description = renderTemplate(target.description ?? DEFAULT_DESCRIPTION, request, options);
   return {
     ...fields,
+    ...(requestedFor?.sysId === undefined ? {} : { [requestedForField(target)]: requestedFor.sysId }),
     short_description: oneLine(renderTemplate(target.shortDescription ?? DEFAULT_SUMMARY, request, options), SERVICENOW_SHORT_DESCRIPTION_MAX),
-    description: renderTemplate(target.description ?? DEFAULT_DESCRIPTION, request, options),
+    description: requestedFor?.note === undefined ? description : `${description}\n\n${requestedFor.note}`,
     correlation_id: serviceNowCorrelationId(request.taskId, request.stepId),
     correlation_display: 'ConductorOne',
   };

@@ -1,16 +1,21 @@
 /**
- * ServiceNow behind the TicketSystem interface, over the Table API (ServiceNow's reference, "Table API":
- * POST/GET /api/now/table/{tableName}, GET/PATCH /api/now/table/{tableName}/{sys_id}; answers `{"result": …}`,
- * errors `{"error": {"message", "detail"}, "status": "failure"}`).
+ * ServiceNow behind the TicketSystem interface: a Table API record (ServiceNow's reference, "Table API":
+ * POST/GET /api/now/table/{tableName}, GET/PATCH /api/now/table/{tableName}/{sys_id}), or a Service Catalog order
+ * tracked as its requested item (see catalog-order.ts).
  */
+import type { Logger } from 'pino';
 import type { BridgeConfig } from '../../config/schema.ts';
+import type { TicketRequest } from '../../domain/provisioning-request.ts';
 import type { ChosenRoute } from '../../domain/routing.ts';
 import { DEFAULT_SCOPE_OPTIONS } from '../../domain/template-scope.ts';
-import { parseRetryAfter, TicketSystemError } from '../ticket-error.ts';
+import { TicketSystemError } from '../ticket-error.ts';
 import type { CreateTicketInput, TicketRef, TicketSystem } from '../ticket-system.ts';
-import { createServiceNowAuth } from './servicenow-auth.ts';
+import { catalogOrderBody, requestedForNote, requestedItemFields } from './catalog-body.ts';
+import { afterOrder, createCatalogOrders } from './catalog-order.ts';
+import { createUserFinder } from './find-user.ts';
+import { createServiceNowClient, serviceNowFailure } from './servicenow-client.ts';
 import { serviceNowOutcome } from './servicenow-outcome.ts';
-import { serviceNowCorrelationId, serviceNowRecordBody } from './record-body.ts';
+import { serviceNowCorrelationId, serviceNowRecordBody, type RequestedFor, type ServiceNowTarget } from './record-body.ts';
 
 export { serviceNowCorrelationId } from './record-body.ts';
 
@@ -28,90 +33,89 @@ export function parseCorrelationId(value: string): { taskId: string; stepId: str
   return cut === -1 ? { taskId: value, stepId: value } : { taskId: value.slice(0, cut), stepId: value.slice(cut + 1) };
 }
 
+/** The credentials of a `servicenow` section: OAuth client credentials when given, else basic auth. */
+export function serviceNowCredentials(config: ServiceNowConfig) {
+  const instance = config.instanceUrl.replace(/\/+$/, '');
+  return config.oauth !== undefined
+    ? { kind: 'oauth' as const, clientId: config.oauth.clientId, clientSecret: config.oauth.clientSecret, tokenUrl: config.oauth.tokenUrl ?? `${instance}/oauth_token.do` }
+    : { kind: 'basic' as const, username: config.username ?? '', password: config.password ?? '' };
+}
+
 export interface ServiceNowTicketsOptions {
   config: ServiceNowConfig;
   fetch?: typeof fetch;
   timeoutMs?: number;
   /** `templates.timeZone`: the zone times are written in on records. */
   timeZone?: string;
+  logger?: Logger;
+  /** The clock rate-limit resets are measured against (tests). */
+  now?: () => number;
 }
 
 interface SnRecord {
   sys_id?: string;
   number?: string;
   state?: string;
+  stage?: string;
+  request?: string;
 }
 
 export function createServiceNowTickets(options: ServiceNowTicketsOptions): TicketSystem {
   const { config } = options;
-  const fetchImpl = options.fetch ?? fetch;
   const instance = config.instanceUrl.replace(/\/+$/, '');
-  const auth = createServiceNowAuth(
-    config.oauth !== undefined
-      ? { kind: 'oauth', clientId: config.oauth.clientId, clientSecret: config.oauth.clientSecret, tokenUrl: config.oauth.tokenUrl ?? `${instance}/oauth_token.do` }
-      : { kind: 'basic', username: config.username ?? '', password: config.password ?? '' },
-    fetchImpl,
-  );
+  const call = createServiceNowClient({
+    instanceUrl: instance,
+    credentials: serviceNowCredentials(config),
+    fetch: options.fetch ?? fetch,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+  const findUser = createUserFinder(call);
+  const catalog = createCatalogOrders(call);
+  const scope = { timeZone: options.timeZone ?? DEFAULT_SCOPE_OPTIONS.timeZone };
 
-  const fail = (code: TicketSystemError['code'], message: string, extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) =>
-    new TicketSystemError({ system: 'servicenow', code, message, ...extra });
-
-  async function call(action: string, method: string, path: string, body?: unknown): Promise<unknown> {
-    // Outside the try: a token refusal is its own (already classified) error, not "no answer".
-    const authorization = await auth.header();
-    let response: Response;
-    try {
-      response = await fetchImpl(`${instance}${path}`, {
-        method,
-        headers: { authorization, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-      });
-    } catch (error) {
-      throw fail('ticket_system_unavailable', `ServiceNow ${action}: no answer (${(error as Error).message})`, { cause: error });
-    }
-    const text = await response.text().catch(() => '');
-    const what = `ServiceNow ${action}: answered ${response.status.toString()}`;
-    if (response.status === 429) {
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      throw fail('ticket_system_rate_limited', `${what} (rate limited)`, { status: 429, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
-    }
-    if (response.status >= 500) throw fail('ticket_system_unavailable', what, { status: response.status });
-    // A hibernating developer instance answers 200 with an HTML wake-up page: no ticket, and worth retrying.
-    if (!/^application\/json/i.test(response.headers.get('content-type') ?? '')) {
-      throw fail('ticket_system_unavailable', `${what} with ${response.headers.get('content-type') ?? 'no content type'}, not JSON (is the instance hibernating?)`, { status: response.status });
-    }
-    let json: { result?: unknown; error?: { message?: string; detail?: string } };
-    try {
-      json = JSON.parse(text) as typeof json;
-    } catch (error) {
-      throw fail('ticket_system_invalid_answer', `${what} with a body that is not JSON`, { status: response.status, cause: error });
-    }
-    if (response.status === 401) auth.invalidate();
-    if (response.status >= 300) {
-      const detail = [json.error?.message, json.error?.detail].filter(Boolean).join(': ');
-      throw fail('ticket_system_rejected', `${what}${detail === '' ? '' : `: ${detail}`}`, { status: response.status });
-    }
-    return json.result;
-  }
-
-  const tableOf = (route: ChosenRoute): Table => {
-    const table = route.target.servicenow?.table;
-    if (table === undefined) throw new Error(`route ${route.name} has no servicenow target`);
-    return table;
+  const targetOf = (route: ChosenRoute): ServiceNowTarget => {
+    const target = route.target.servicenow;
+    if (target === undefined) throw new Error(`route ${route.name} has no servicenow target`);
+    return target;
   };
-  const ref = (table: Table, record: SnRecord): TicketRef => {
-    if (record.sys_id === undefined) throw fail('ticket_system_invalid_answer', 'ServiceNow: the record has no sys_id');
+  const ref = (table: string, record: SnRecord, request?: string): TicketRef => {
+    if (record.sys_id === undefined) throw serviceNowFailure('ticket_system_invalid_answer', 'ServiceNow: the record has no sys_id');
     return {
       system: 'servicenow',
       key: record.number ?? record.sys_id,
       id: record.sys_id,
       url: `${instance}/${table}.do?sys_id=${encodeURIComponent(record.sys_id)}`,
       container: table,
+      ...(request === undefined ? {} : { request }),
     };
   };
   const tablePath = (table: string, sysId?: string) => `/api/now/table/${encodeURIComponent(table)}${sysId === undefined ? '' : `/${encodeURIComponent(sysId)}`}`;
+
+  /** The task's user as the route wants it: found in sys_user, or a note and a log line (never a failed task). */
+  async function requestedFor(target: ServiceNowTarget, request: TicketRequest): Promise<RequestedFor> {
+    if (target.requestedFor !== 'subject') return {};
+    const found = await findUser(request.subject.email);
+    if (found.sysId !== undefined) return { sysId: found.sysId };
+    options.logger?.warn({ taskId: request.taskId, stepId: request.stepId, reason: found.reason }, 'requested-for user not found in ServiceNow: the record is requested for the bridge\'s account');
+    return { note: requestedForNote(request, found.reason) };
+  }
+
+  async function orderFromCatalog(target: ServiceNowTarget & { catalogItem: string }, request: TicketRequest): Promise<TicketRef> {
+    const item = await catalog.resolveItem(target.catalogItem);
+    const who = await requestedFor(target, request);
+    const order = await catalog.placeOrder(item, catalogOrderBody(target, request, scope, who.sysId));
+    const items = await afterOrder(order, () => catalog.requestedItems(order));
+    const fields = requestedItemFields(target, request, scope, who.note);
+    for (const ritm of items) await afterOrder(order, () => call(`mark ${ritm.number}`, 'PATCH', `${tablePath('sc_req_item', ritm.sys_id)}?sysparm_fields=sys_id`, fields));
+    const { correlation_id, correlation_display } = fields;
+    await afterOrder(order, () => call(`mark ${order.requestNumber}`, 'PATCH', `${tablePath('sc_request', order.requestId)}?sysparm_fields=sys_id`, { correlation_id, correlation_display }));
+    const [tracked] = items;
+    if (tracked === undefined) throw serviceNowFailure('ticket_system_invalid_answer', `ServiceNow request ${order.requestNumber} has no requested item`);
+    options.logger?.info({ taskId: request.taskId, request: order.requestNumber, items: items.map((ritm) => ritm.number) }, 'catalog item ordered');
+    return ref('sc_req_item', tracked, order.requestNumber);
+  }
 
   return {
     name: 'servicenow',
@@ -119,27 +123,31 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
     searchLagMs: 0,
 
     async create({ request, route }: CreateTicketInput) {
-      const table = tableOf(route);
-      const target = route.target.servicenow ?? { table, fields: {} };
-      const record = serviceNowRecordBody(target, request, { timeZone: options.timeZone ?? DEFAULT_SCOPE_OPTIONS.timeZone });
-      const result = (await call(`create ${table}`, 'POST', `${tablePath(table)}?sysparm_fields=sys_id,number,state`, record)) as SnRecord | undefined;
-      return ref(table, result ?? {});
+      const target = targetOf(route);
+      if (target.catalogItem !== undefined) return orderFromCatalog({ ...target, catalogItem: target.catalogItem }, request);
+      const record = serviceNowRecordBody(target, request, scope, await requestedFor(target, request));
+      const result = (await call(`create ${target.table}`, 'POST', `${tablePath(target.table)}?sysparm_fields=sys_id,number,state`, record)) as SnRecord | undefined;
+      return ref(target.table, result ?? {});
     },
 
     async findByTask(taskId, stepId, route) {
-      const table = tableOf(route);
+      const target = targetOf(route);
       // `^` separates terms of an encoded query; ids never hold one, but a stray one must not widen the query.
       const id = serviceNowCorrelationId(taskId, stepId).replaceAll('^', '^^');
-      const query = new URLSearchParams({ sysparm_query: `correlation_id=${id}`, sysparm_fields: 'sys_id,number,state', sysparm_limit: '1' });
-      const result = (await call(`find ${table} by correlation_id`, 'GET', `${tablePath(table)}?${query.toString()}`)) as SnRecord[] | undefined;
+      const query = new URLSearchParams({ sysparm_query: `correlation_id=${id}`, sysparm_fields: 'sys_id,number,state,request', sysparm_limit: '1' });
+      const result = (await call(`find ${target.table} by correlation_id`, 'GET', `${tablePath(target.table)}?${query.toString()}`)) as SnRecord[] | undefined;
       const first = result?.[0];
-      return first === undefined ? undefined : ref(table, first);
+      if (first === undefined) return undefined;
+      if (target.catalogItem === undefined || first.request === undefined || first.request === '') return ref(target.table, first);
+      const parent = (await call(`read the request of ${first.number ?? ''}`, 'GET', `${tablePath('sc_request', first.request)}?sysparm_fields=number`)) as SnRecord | undefined;
+      return ref(target.table, first, parent?.number);
     },
 
     async getStatus(ticket) {
+      const ritm = ticket.container === 'sc_req_item';
       // The record the bridge created, by its sys_id in its own table: a copy carrying the same correlation_id, or an
-      // event naming another table, changes nothing here.
-      const query = new URLSearchParams({ sysparm_fields: 'sys_id,number,state' });
+      // event naming another table, changes nothing here. A requested item is decided from its state and stage.
+      const query = new URLSearchParams({ sysparm_fields: ritm ? 'sys_id,number,state,stage' : 'sys_id,number,state' });
       let result: SnRecord | undefined;
       try {
         result = (await call(`get ${ticket.key}`, 'GET', `${tablePath(ticket.container, ticket.id)}?${query.toString()}`)) as SnRecord | undefined;
@@ -150,7 +158,12 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
       }
       const code = Number.parseInt(result?.state ?? '', 10);
       const label = STATE_LABELS[ticket.container]?.[code];
-      return serviceNowOutcome(result?.state, config.states[ticket.container as Table], label === undefined ? undefined : `${label} (${code.toString()})`);
+      return serviceNowOutcome(
+        result?.state,
+        config.states[ticket.container as Table],
+        label === undefined ? undefined : `${label} (${code.toString()})`,
+        ritm ? { value: result?.stage, cancelled: config.cancelledStages } : undefined,
+      );
     },
 
     async probe() {

@@ -89,6 +89,13 @@ describe('the shipped ServiceNow business rule', () => {
     }
   });
 
+  it('adds the stage for a requested item, and only there', () => {
+    const properties = { 'c1_ticket_bridge.url': 'https://bridge.acme.example/webhooks/servicenow', 'c1_ticket_bridge.secret': 's' };
+    const ritm = { sys_id: 'r', number: 'RITM0010001', state: '3', stage: 'Request Cancelled', correlation_display: 'ConductorOne', correlation_id: 't:s' };
+    expect(JSON.parse(runBusinessRule(ritm, 'sc_req_item', properties)[0]?.body ?? '{}')).toMatchObject({ table: 'sc_req_item', state: '3', stage: 'Request Cancelled' });
+    expect(JSON.parse(runBusinessRule(ritm, 'sc_task', properties)[0]?.body ?? '{}')).not.toHaveProperty('stage');
+  });
+
   it('does nothing for records the bridge did not open, and says what is missing when unconfigured', () => {
     expect(runBusinessRule({ sys_id: 'x', correlation_display: 'Other' }, 'incident', {})).toEqual([]);
     const [complaint] = runBusinessRule({ sys_id: 'x', correlation_display: 'ConductorOne' }, 'incident', {});

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reconcile } from '../../../src/jobs/reconcile.ts';
 import { startFakeConductorOne, type FakeConductorOne } from '../../../src/sandbox/conductorone.ts';
 import { startFakeServiceNow, type FakeServiceNow } from '../../../src/sandbox/servicenow.ts';
+import { crashOnceAfterCreate } from '../../helpers/servicenow-events.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
 import { checksSettled } from '../../helpers/ticket-checks.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
@@ -172,13 +173,7 @@ describe('ServiceNow round trip', () => {
 
   it('a crash between the create and the record write finds the record by correlation_id: no duplicate', async () => {
     const b = await start();
-    const store = b.deps.jobs.store;
-    const real = store.markTicketCreated.bind(store);
-    let crashes = 1;
-    store.markTicketCreated = async (...args) => {
-      if (crashes-- > 0) throw new Error('simulated crash after the record was created');
-      return real(...args);
-    };
+    crashOnceAfterCreate(b);
     await b.deliver(revoke());
     await ticketCreated(b);
     expect(sn.tables.get('sc_task')?.size).toBe(1);

@@ -19,7 +19,7 @@ const request: ProvisioningRequest = {
   taskUrl: 'https://acme.conductor.one/task/1',
   callbackUrl: 'https://acme.conductor.one/cb',
 };
-const route = { name: 'sf', target: { servicenow: { table: 'incident' as const, fields: {} } } };
+const route = { name: 'sf', target: { servicenow: { table: 'incident' as const, fields: {}, variables: {} } } };
 
 let sn: FakeServiceNow;
 beforeAll(async () => {

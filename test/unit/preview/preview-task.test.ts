@@ -54,6 +54,18 @@ describe('previewTask', () => {
     expect(result.ticket.fields).toEqual({ assignment_group: 'IT Salesforce' });
   });
 
+  it('shows a catalog route as the order_now body and the fields put on the requested item', () => {
+    const routes = [{ name: 'catalog', servicenow: { catalogItem: 'Access request', variables: { application: '{{ app.name }}', access: '{{ entitlement.name }}' }, requestedFor: 'subject', fields: { u_source: 'C1' } } }];
+    const result = previewTask(config({ routes }), loadFixture('provision-grant'));
+    if (result.kind !== 'routed' || result.ticket.system !== 'servicenow') throw new Error('expected a ServiceNow order');
+    expect(result.ticket).toMatchObject({ table: 'sc_req_item', catalogItem: 'Access request', fields: { u_source: 'C1' } });
+    expect(result.ticket.body).toEqual({ sysparm_quantity: 1, variables: { application: 'GitHub', access: 'Org Admin' } });
+    const text = renderPreview(result);
+    expect(text).toContain('ticket (ServiceNow, catalog item "Access request", tracked as sc_req_item); preview only, nothing was created:');
+    expect(text).toContain('  body (POST /api/sn_sc/servicecatalog/items/<Access request>/order_now):');
+    expect(text).toContain('  requested for: Jane Doe <jane.doe@acme.com>');
+  });
+
   it('says when no route and no defaultRoute take a task, with the errored comment ConductorOne would get', () => {
     const result = previewTask(config({ routes: [] }), loadFixture('provision-grant'));
     expect(result).toMatchObject({ kind: 'unrouted', verdicts: [], comment: expect.stringContaining('no route in the bridge') as unknown });
