@@ -53,7 +53,8 @@ function bridgeConfig(redisLines: string): string {
       'server: { host: 127.0.0.1, port: 0, publicUrl: "' + BURST_PUBLIC_URL + '" }',
       redisLines,
       `conductorone: { tenant: ${c1.tenant}, jwksUrl: "${c1.jwksUrl}", callbackOrigins: ["${c1.url}"] }`,
-      `jira: { baseUrl: "${jira.url}", email: bridge@acme.example, apiToken: jira-api-token, webhookSecret: ${SECRET} }`,
+      // The fake Jira's search sees an issue at once: a create retried after the failover waits 1 s, not 60.
+      `jira: { baseUrl: "${jira.url}", email: bridge@acme.example, apiToken: jira-api-token, webhookSecret: ${SECRET}, indexLagSeconds: 1 }`,
       'defaultRoute: { jira: { project: OPS } }',
       'reconcile: { intervalSeconds: 2 }',
       'jobs: { attempts: 50, backoffMs: 200, lockDurationMs: 2000 }',
