@@ -13,6 +13,7 @@ import { createJiraTickets, loadJiraClient } from './tickets/jira/jira-tickets.t
 import { createServiceNowTickets } from './tickets/servicenow/servicenow-tickets.ts';
 import type { SystemName, TicketSystem } from './tickets/ticket-system.ts';
 import { CorrelationStore } from './store/correlation-store.ts';
+import { createDeskPace } from './store/desk-pace.ts';
 import { redisKeys } from './store/redis-keys.ts';
 import { createReplicaWait } from './store/replica-wait.ts';
 import { createC1TokenVerifier } from './verify/c1-token.ts';
@@ -119,6 +120,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     store: correlationStore,
     queues,
     ticketSystems,
+    pace: createDeskPace(redis, keys.pace),
     logger,
     metrics,
     now,

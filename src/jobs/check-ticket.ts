@@ -14,14 +14,20 @@ export type TicketCheck =
  * table), and reports it once it is final. The desk is the truth: what an event said about the ticket is never used,
  * so a forged, stale or out-of-order event, or an event about a copy of the record, decides nothing. A ticket the
  * desk no longer has is reported errored, saying it was deleted, which also takes it out of the open tickets.
- * Throws the desk's error (TicketSystemError) when the ticket could not be read.
+ * Throws the desk's error (TicketSystemError) when the ticket could not be read. `beforeRead` waits for the desk's
+ * turn (see DeskPace).
  */
-export async function checkTicket(deps: JobDeps, step: { taskId: string; stepId: string }): Promise<TicketCheck> {
+export async function checkTicket(
+  deps: JobDeps,
+  step: { taskId: string; stepId: string },
+  beforeRead?: (desk: string) => Promise<void>,
+): Promise<TicketCheck> {
   const record = await deps.store.get(step.taskId, step.stepId);
   const ticket = record === undefined ? undefined : ticketOf(record);
   const system = ticket === undefined ? undefined : deps.ticketSystems[ticket.system];
   if (record === undefined || ticket === undefined || system === undefined) return { result: 'no_ticket' };
   if (record.fields['outcome'] !== undefined) return { result: 'already_decided' };
+  await beforeRead?.(system.name);
   const status = await system.getStatus(ticket);
   if (!status.final || status.outcome === undefined) return { result: 'open', ticket, status };
   // A moved Jira issue is named by its key now, not the one it had when it was created.

@@ -3,6 +3,7 @@ import type { BridgeConfig } from '../config/schema.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Queues } from '../queue/queues.ts';
 import type { CorrelationStore } from '../store/correlation-store.ts';
+import type { DeskPace } from '../store/desk-pace.ts';
 import type { SystemName, TicketSystem } from '../tickets/ticket-system.ts';
 
 export interface JobDeps {
@@ -10,6 +11,8 @@ export interface JobDeps {
   store: CorrelationStore;
   queues: Pick<Queues, 'sendCallback'>;
   ticketSystems: Partial<Record<SystemName, TicketSystem>>;
+  /** Each desk's pause after a 429, shared by every worker process. */
+  pace: DeskPace;
   logger: Logger;
   metrics: Metrics;
   now: () => Date;

@@ -62,6 +62,12 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    deskRateLimited: new Counter({
+      name: 'c1tb_desk_rate_limited_total',
+      help: 'Answers 429 from a desk, by desk name; each pauses calls to that desk alone for its Retry-After.',
+      labelNames: ['desk'] as const,
+      registers: [registry],
+    }),
     reconcileRuns: new Counter({
       name: 'c1tb_reconcile_runs_total',
       help: 'Reconciliation runs, and what they found.',
