@@ -14,6 +14,7 @@ import { createServiceNowTickets } from './tickets/servicenow/servicenow-tickets
 import type { SystemName, TicketSystem } from './tickets/ticket-system.ts';
 import { CorrelationStore } from './store/correlation-store.ts';
 import { createDeskPace } from './store/desk-pace.ts';
+import { createRunLock } from './store/run-lock.ts';
 import { redisKeys } from './store/redis-keys.ts';
 import { createReplicaWait } from './store/replica-wait.ts';
 import { createC1TokenVerifier } from './verify/c1-token.ts';
@@ -49,6 +50,9 @@ export interface DepsOverrides {
   /** How long a callback to C1 may take before the attempt is abandoned, its result unknown (default 30 s). */
   callbackTimeoutMs?: number;
 }
+
+/** A reconciliation run's lock outlives a dead holder by at most this long. */
+const RECONCILE_LOCK_TTL_MS = 60_000;
 
 export function webhookEndpointUrl(publicUrl: string, path: string): string {
   return `${publicUrl.replace(/\/+$/, '')}${path}`;
@@ -121,6 +125,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     queues,
     ticketSystems,
     pace: createDeskPace(redis, keys.pace),
+    reconcileLock: createRunLock(redis, keys.reconcileLock(), RECONCILE_LOCK_TTL_MS),
     logger,
     metrics,
     now,

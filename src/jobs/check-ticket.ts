@@ -28,9 +28,12 @@ export async function checkTicket(
   if (record === undefined || ticket === undefined || system === undefined) return { result: 'no_ticket' };
   if (record.fields['outcome'] !== undefined) return { result: 'already_decided' };
   await beforeRead?.(system.name);
-  const status = await system.getStatus(ticket);
+  return reportIfFinal(deps, step, ticket, await system.getStatus(ticket));
+}
+
+/** Reports the step once its ticket's status (as read from the desk) is final; a moved Jira issue by its key now. */
+export async function reportIfFinal(deps: JobDeps, step: { taskId: string; stepId: string }, ticket: TicketRef, status: TicketStatus): Promise<TicketCheck> {
   if (!status.final || status.outcome === undefined) return { result: 'open', ticket, status };
-  // A moved Jira issue is named by its key now, not the one it had when it was created.
   const named = status.renamed === undefined ? ticket : { ...ticket, ...status.renamed };
   const decided = await reportOutcome(deps, step, status.outcome, outcomeComment(named, status, status.outcome));
   if (decided) {

@@ -5,6 +5,7 @@ import { createTicket } from '../jobs/create-ticket.ts';
 import type { JobDeps } from '../jobs/job-deps.ts';
 import { reconcile } from '../jobs/reconcile.ts';
 import { sendCallback } from '../jobs/send-callback.ts';
+import { DEFAULT_PAUSE_MS } from '../store/desk-pace.ts';
 import { TicketSystemError } from '../tickets/ticket-error.ts';
 import { retryAfterBackoff } from './backoff.ts';
 import { putBack, waitForDesk } from './desk-wait.ts';
@@ -33,9 +34,6 @@ export interface Workers {
   /** Stops taking jobs and waits for running ones; `force` abandons them (the stalled-job check recovers them). */
   close(force?: boolean): Promise<void>;
 }
-
-/** How long a desk is paused after a 429 that carried no Retry-After. */
-const DEFAULT_PAUSE_MS = 1000;
 
 /**
  * Turns the desk's classification into BullMQ's: a 429 pauses that desk alone, in every process (the limit is per

@@ -273,6 +273,45 @@ export class CorrelationStore {
     return members.map(decodeStep).filter((step) => step !== undefined);
   }
 
+  /** The open set's members, read by SSCAN (a set of any size, without one long command), each once. */
+  async openMembers(): Promise<string[]> {
+    const seen = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.sscan(this.keys.open(), cursor, 'COUNT', 1000);
+      cursor = next;
+      for (const member of batch) seen.add(member);
+    } while (cursor !== '0');
+    return [...seen];
+  }
+
+  /**
+   * What reconciliation needs of open members, in one pipeline: the ticket, or `gone` when the record expired
+   * (records.retentionDays), or `decided` when the outcome is already fixed.
+   */
+  async openTickets(members: readonly string[]): Promise<OpenTicket[]> {
+    const read = this.redis.pipeline();
+    const steps = members.map(decodeStep);
+    for (const step of steps) if (step !== undefined) read.hmget(this.keys.record(step.taskId, step.stepId), 'taskId', 'outcome', 'ticketSystem', 'ticketKey', 'ticketId', 'ticketUrl', 'ticketContainer');
+    const replies = ((await read.exec()) ?? []).map(([, value]) => value as Array<string | null>);
+    let next = 0;
+    return members.map((member, index): OpenTicket => {
+      const step = steps[index];
+      if (step === undefined) return { member, state: 'gone' };
+      const [taskId, outcome, ticketSystem, ticketKey, ticketId, ticketUrl, ticketContainer] = replies[next++] ?? [];
+      if (taskId == null) return { member, ...step, state: 'gone' };
+      if (outcome != null) return { member, ...step, state: 'decided' };
+      if ((ticketSystem !== 'jira' && ticketSystem !== 'servicenow') || ticketKey == null) return { member, ...step, state: 'gone' };
+      const ticket = { system: ticketSystem, key: ticketKey, id: ticketId ?? ticketKey, url: ticketUrl ?? '', container: ticketContainer ?? '' } as const;
+      return { member, ...step, state: 'open', ticket };
+    });
+  }
+
+  /** Takes members out of the open set (their record expired: nothing is left to report to). */
+  async forgetOpen(members: readonly string[]): Promise<void> {
+    if (members.length > 0) await this.redis.srem(this.keys.open(), ...members);
+  }
+
   async get(taskId: string, stepId: string): Promise<CorrelationRecord | undefined> {
     const [hash, history] = await Promise.all([
       this.redis.hgetall(this.keys.record(taskId, stepId)),
@@ -293,6 +332,11 @@ export class CorrelationStore {
     };
   }
 }
+
+export type OpenTicket =
+  | { member: string; state: 'gone'; taskId?: string; stepId?: string }
+  | { member: string; state: 'decided'; taskId: string; stepId: string }
+  | { member: string; state: 'open'; taskId: string; stepId: string; ticket: TicketRef };
 
 /** The ticket a record points at, if one was created. */
 export function ticketOf(record: CorrelationRecord): TicketRef | undefined {

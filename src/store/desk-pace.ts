@@ -14,6 +14,9 @@ end
 return left
 `);
 
+/** How long a desk is paused after a 429 that carried no Retry-After. */
+export const DEFAULT_PAUSE_MS = 1000;
+
 /**
  * Each desk's pace, shared by every worker process through Redis and keyed by the desk's name (`jira`,
  * `servicenow`, or a named instance such as `jira-legacy`): a 429 from one desk holds only the calls to that desk.

@@ -2,7 +2,8 @@
  * A fake ServiceNow instance: the Table API calls the bridge's adapter makes, basic auth, and the failure modes that
  * matter. Wire format from ServiceNow's public reference ("Table API", REST API reference):
  * - POST /api/now/table/{tableName} → 201 `{"result": {…record}}`; `sysparm_fields` limits the fields returned.
- * - GET /api/now/table/{tableName}?sysparm_query=…&sysparm_limit=… → 200 `{"result": [ … ]}`.
+ * - GET /api/now/table/{tableName}?sysparm_query=…&sysparm_limit=…&sysparm_offset=… → 200 `{"result": [ … ]}`; the query
+ *   `correlation_id=<v>` or `sys_idIN<id>,<id>,…` (encoded query operator IN, "Operators available for filters and queries").
  * - GET /api/now/table/{tableName}/{sys_id} → `{"result": {…}}`; 404 when absent.
  * - PATCH /api/now/table/{tableName}/{sys_id} → `{"result": {…}}` (journal fields such as work_notes append).
  * - Errors: `{"error": {"message", "detail"}, "status": "failure"}`; 401 without valid credentials; 429 with
@@ -118,8 +119,14 @@ export async function startFakeServiceNow(options: { username?: string; password
     if (request.method === 'GET' && sysId === undefined) {
       const query = url.searchParams.get('sysparm_query') ?? '';
       const wanted = /^correlation_id=(.*)$/.exec(query)?.[1]?.replaceAll('^^', '^');
+      // `sys_idIN<id>,<id>,…` (encoded query operator IN), paged by sysparm_offset and sysparm_limit.
+      const ids = /^sys_idIN([0-9a-f,]+)$/.exec(query)?.[1];
+      const among = ids === undefined ? undefined : new Set(ids.split(','));
       const limit = Number(url.searchParams.get('sysparm_limit') ?? '10000');
-      const found = [...rows.values()].filter((r) => wanted === undefined || r.correlation_id === wanted).slice(0, limit);
+      const offset = Number(url.searchParams.get('sysparm_offset') ?? '0');
+      const found = (among === undefined ? [...rows.values()] : [...among].map((id) => rows.get(id)).filter((r) => r !== undefined))
+        .filter((r) => wanted === undefined || r.correlation_id === wanted)
+        .slice(offset, offset + limit);
       sendJson(response, 200, { result: found.map((r) => pick(r, fields)) });
       return;
     }

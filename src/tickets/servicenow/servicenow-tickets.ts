@@ -7,7 +7,7 @@ import type { BridgeConfig } from '../../config/schema.ts';
 import type { ChosenRoute } from '../../domain/routing.ts';
 import { DEFAULT_SCOPE_OPTIONS } from '../../domain/template-scope.ts';
 import { parseRetryAfter, TicketSystemError } from '../ticket-error.ts';
-import type { CreateTicketInput, TicketRef, TicketSystem } from '../ticket-system.ts';
+import type { CreateTicketInput, TicketRef, TicketStatus, TicketSystem } from '../ticket-system.ts';
 import { createServiceNowAuth } from './servicenow-auth.ts';
 import { serviceNowOutcome } from './servicenow-outcome.ts';
 import { serviceNowCorrelationId, serviceNowRecordBody } from './record-body.ts';
@@ -16,6 +16,9 @@ export { serviceNowCorrelationId } from './record-body.ts';
 
 type ServiceNowConfig = NonNullable<BridgeConfig['servicenow']>;
 type Table = 'incident' | 'sc_task' | 'sc_req_item';
+
+/** Records read per Table API query (`sys_idIN…`, one page of `sysparm_limit`). */
+export const SN_BATCH_SIZE = 100;
 
 const STATE_LABELS: Record<string, Record<number, string>> = {
   incident: { 1: 'New', 2: 'In Progress', 3: 'On Hold', 6: 'Resolved', 7: 'Closed', 8: 'Canceled' },
@@ -113,10 +116,17 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
   };
   const tablePath = (table: string, sysId?: string) => `/api/now/table/${encodeURIComponent(table)}${sysId === undefined ? '' : `/${encodeURIComponent(sysId)}`}`;
 
+  const statusOf = (ticket: TicketRef, record: SnRecord | undefined): TicketStatus => {
+    const code = Number.parseInt(record?.state ?? '', 10);
+    const label = STATE_LABELS[ticket.container]?.[code];
+    return serviceNowOutcome(record?.state, config.states[ticket.container as Table], label === undefined ? undefined : `${label} (${code.toString()})`);
+  };
+
   return {
     name: 'servicenow',
     // The Table API reads the table itself: a record is found by correlation_id as soon as it is created.
     searchLagMs: 0,
+    batchSize: SN_BATCH_SIZE,
 
     async create({ request, route }: CreateTicketInput) {
       const table = tableOf(route);
@@ -136,6 +146,30 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
       return first === undefined ? undefined : ref(table, first);
     },
 
+    async getStatuses(tickets) {
+      const statuses = new Map<string, TicketStatus>();
+      // sys_ids are 32 hex digits; nothing else may reach the encoded query (a comma or `^` would widen it).
+      const valid = tickets.filter((ticket) => /^[0-9a-f]{32}$/.test(ticket.id));
+      for (const table of new Set(valid.map((ticket) => ticket.container))) {
+        const inTable = new Map(valid.filter((ticket) => ticket.container === table).map((ticket) => [ticket.id, ticket]));
+        for (let offset = 0; ; offset += SN_BATCH_SIZE) {
+          const query = new URLSearchParams({
+            sysparm_query: `sys_idIN${[...inTable.keys()].join(',')}`,
+            sysparm_fields: 'sys_id,number,state',
+            sysparm_limit: String(SN_BATCH_SIZE),
+            sysparm_offset: String(offset),
+          });
+          const page = ((await call(`read ${inTable.size.toString()} ${table} records`, 'GET', `${tablePath(table)}?${query.toString()}`)) as SnRecord[] | undefined) ?? [];
+          for (const record of page) {
+            const ticket = record.sys_id === undefined ? undefined : inTable.get(record.sys_id);
+            if (ticket !== undefined) statuses.set(ticket.id, statusOf(ticket, record));
+          }
+          if (page.length < SN_BATCH_SIZE) break;
+        }
+      }
+      return statuses;
+    },
+
     async getStatus(ticket) {
       // The record the bridge created, by its sys_id in its own table: a copy carrying the same correlation_id, or an
       // event naming another table, changes nothing here.
@@ -148,9 +182,7 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
         if (error instanceof TicketSystemError && error.status === 404) return { final: true, outcome: 'errored', status: 'deleted', deleted: true };
         throw error;
       }
-      const code = Number.parseInt(result?.state ?? '', 10);
-      const label = STATE_LABELS[ticket.container]?.[code];
-      return serviceNowOutcome(result?.state, config.states[ticket.container as Table], label === undefined ? undefined : `${label} (${code.toString()})`);
+      return statusOf(ticket, result);
     },
 
     async probe() {
