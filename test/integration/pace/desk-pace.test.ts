@@ -1,46 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stepJobId } from '../../../src/queue/queues.ts';
-import { startFakeConductorOne, type FakeConductorOne } from '../../fakes/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../../fakes/jira.ts';
-import { startFakeServiceNow, type FakeServiceNow } from '../../fakes/servicenow.ts';
 import { loadFixture } from '../../fixtures/load-fixture.ts';
-import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
+import { startOnBothDesks, useBothDesks } from '../../helpers/desk-peers.ts';
+import type { TestBridge } from '../../helpers/test-bridge.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 // Jira's burst limit answers 429 with Retry-After (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/);
 // the bridge then leaves Jira alone for that long, in every worker, while ServiceNow work goes on.
 const RETRY_AFTER_SECONDS = 60;
 
-let c1: FakeConductorOne;
-let jira: FakeJira;
-let sn: FakeServiceNow;
-let bridge: TestBridge | undefined;
-
-beforeAll(async () => {
-  [c1, jira, sn] = await Promise.all([startFakeConductorOne(), startFakeJira(), startFakeServiceNow()]);
-});
-afterAll(async () => {
-  await Promise.all([c1.close(), jira.close(), sn.close()]);
-});
-afterEach(async () => {
-  await bridge?.close();
-  bridge = undefined;
-  jira.reset();
-  sn.reset();
-});
+const peers = useBothDesks();
 
 async function start(): Promise<TestBridge> {
-  bridge = await startTestBridge({
-    c1,
-    config: {
-      conductorone: { tenant: c1.tenant, jwksUrl: c1.jwksUrl, callbackOrigins: [c1.url] },
-      jira: { baseUrl: jira.url, email: 'bridge@acme.example', apiToken: 'jira-api-token', indexLagSeconds: 0 },
-      servicenow: { instanceUrl: sn.url, username: 'bridge', password: 'sn-password' },
-      routes: [{ name: 'salesforce', match: { appName: 'Salesforce' }, servicenow: { table: 'sc_task' } }],
-      defaultRoute: { jira: { project: 'OPS' } },
-      jobs: { attempts: 3, backoffMs: 20 },
-      reconcile: { intervalSeconds: 0 },
-    },
+  const bridge = await startOnBothDesks(peers, {
+    routes: [{ name: 'salesforce', match: { appName: 'Salesforce' }, servicenow: { table: 'sc_task' } }],
+    jobs: { attempts: 3, backoffMs: 20 },
+    reconcile: { intervalSeconds: 0 },
   });
   await bridge.deps.startWorkers();
   return bridge;
@@ -50,17 +25,17 @@ async function start(): Promise<TestBridge> {
 async function deliver(b: TestBridge, fixture: 'provision-grant' | 'provision-revoke', taskId: string): Promise<string> {
   const body = loadFixture(fixture);
   body.payload.taskView.task.id = taskId;
-  body.callbackUrl = c1.callbackUrl(`pace-${taskId}`);
+  body.callbackUrl = peers.c1.callbackUrl(`pace-${taskId}`);
   expect((await b.deliver(body)).statusCode).toBe(202);
   return stepJobId(taskId, body.payload.taskView.task.policy.current.id);
 }
 
-const jiraCreates = () => jira.requests.filter((r) => r.method === 'POST' && r.path === '/rest/api/3/issue').length;
+const jiraCreates = () => peers.jira.requests.filter((r) => r.method === 'POST' && r.path === '/rest/api/3/issue').length;
 
 describe('each desk at its own pace', () => {
   it('Jira answering 429 with Retry-After holds only Jira jobs: ServiceNow tasks get their tickets meanwhile', async () => {
     const b = await start();
-    jira.inject(Array.from({ length: 20 }, () => ({ status: 429 as const, retryAfterSeconds: RETRY_AFTER_SECONDS })), { method: 'POST', pathPrefix: '/rest/api/3/issue' });
+    peers.jira.inject(Array.from({ length: 20 }, () => ({ status: 429 as const, retryAfterSeconds: RETRY_AFTER_SECONDS })), { method: 'POST', pathPrefix: '/rest/api/3/issue' });
     const jiraJobs = await Promise.all(['jira-1', 'jira-2', 'jira-3'].map((task) => deliver(b, 'provision-grant', task)));
     // Jira said 429: the pause is in Redis for every worker process, for Jira alone.
     await waitFor('the Jira pause', async () => (await b.deps.jobs.pace.waitMs('jira')) > 0);
@@ -73,7 +48,7 @@ describe('each desk at its own pace', () => {
       const records = await Promise.all(snTasks.map(async (task) => (await b.deps.correlationStore.findTask(task))[0]));
       return records.every((record) => record?.state === 'ticket_created' && record.fields['ticketSystem'] === 'servicenow');
     });
-    expect(sn.tables.get('sc_task')?.size).toBe(snTasks.length);
+    expect(peers.sn.tables.get('sc_task')?.size).toBe(snTasks.length);
 
     // Jira is still paused, its jobs wait without having used an attempt, and Jira was asked only while it allowed it.
     expect(await b.deps.jobs.pace.waitMs('jira')).toBeGreaterThan(0);
@@ -83,7 +58,7 @@ describe('each desk at its own pace', () => {
       expect(job?.attemptsMade).toBe(0);
     }
     expect(jiraCreates()).toBeLessThanOrEqual(jiraJobs.length);
-    expect(jira.issues.size).toBe(0);
+    expect(peers.jira.issues.size).toBe(0);
     expect(await b.deps.metrics.registry.getSingleMetricAsString('c1tb_desk_rate_limited_total')).toMatch(/desk="jira"\} [1-9]/);
   });
 });
