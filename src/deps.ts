@@ -80,7 +80,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
   for (const queue of queues.all) {
     queue.on('error', (error: Error) => logger.warn({ queue: queue.name, err: error.message }, 'queue error'));
   }
-  const correlationStore = new CorrelationStore(redis, keys);
+  const correlationStore = new CorrelationStore(redis, keys, { retentionDays: config.records.retentionDays });
   const replicated = createReplicaWait(redis, {
     replicas: config.redis.waitForReplicas,
     timeoutMs: config.redis.waitForReplicasTimeoutMs,

@@ -5,10 +5,11 @@ import { LuaScript } from './lua-script.ts';
 import { decodeStep, encodeStep } from './step-id.ts';
 
 /**
- * C1 callback URLs expire after at most 30 days; a record is kept a while longer so a late service-desk event can
- * still be matched and reported as "already expired" rather than "unknown".
+ * `records.retentionDays`'s default. C1 callback URLs expire after 8 days by default and 30 at most; a record is kept a
+ * while longer so a late service-desk event can still be matched and reported as "already expired" rather than
+ * "unknown".
  */
-export const RECORD_TTL_SECONDS = 45 * 24 * 60 * 60;
+export const DEFAULT_RETENTION_DAYS = 45;
 
 /** The record field holding the in-flight marker of a create call (when the last call to the desk began). */
 export const CREATE_STARTED_FIELD = 'createStartedAt';
@@ -112,10 +113,13 @@ return 1
 export class CorrelationStore {
   private readonly redis: RedisClient;
   private readonly keys: RedisKeys;
+  /** How long a record, its history and its ticket index live (records.retentionDays), in seconds. */
+  private readonly ttl: number;
 
-  constructor(redis: RedisClient, keys: RedisKeys) {
+  constructor(redis: RedisClient, keys: RedisKeys, options: { retentionDays?: number } = {}) {
     this.redis = redis;
     this.keys = keys;
+    this.ttl = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 24 * 60 * 60;
   }
 
   /**
@@ -132,7 +136,7 @@ export class CorrelationStore {
         // Always a key under the prefix (one Cluster slot), even when there is no token to remember.
         this.keys.replay(input.token?.jti ?? ''),
       ],
-      [input.taskId, input.stepId, input.kind, input.callbackUrl, input.at, RECORD_TTL_SECONDS, input.token?.answer ?? '', input.token?.ttlSeconds ?? 1, input.token === undefined ? '0' : '1'],
+      [input.taskId, input.stepId, input.kind, input.callbackUrl, input.at, this.ttl, input.token?.answer ?? '', input.token?.ttlSeconds ?? 1, input.token === undefined ? '0' : '1'],
     )) as [DeliveryOutcome, RecordState, string];
     return { outcome: reply[0], state: reply[1], answer: reply[2] };
   }
@@ -160,7 +164,7 @@ export class CorrelationStore {
     const history = this.keys.history(taskId, stepId);
     const step = encodeStep(taskId, stepId);
     const write = this.redis.multi();
-    if (ticket.system !== 'jira') write.set(this.keys.ticket(ticket.system, ticket.key), step, 'EX', RECORD_TTL_SECONDS);
+    if (ticket.system !== 'jira') write.set(this.keys.ticket(ticket.system, ticket.key), step, 'EX', this.ttl);
     await write
       .hset(record, {
         state: 'ticket_created',
@@ -172,7 +176,7 @@ export class CorrelationStore {
         ticketContainer: ticket.container,
       })
       .rpush(history, JSON.stringify({ at, event: 'ticket_created', detail: `${ticket.system} ${ticket.key}` }))
-      .set(this.keys.ticketById(ticket.system, ticket.id), step, 'EX', RECORD_TTL_SECONDS)
+      .set(this.keys.ticketById(ticket.system, ticket.id), step, 'EX', this.ttl)
       .sadd(this.keys.open(), step)
       .exec();
   }
@@ -182,7 +186,7 @@ export class CorrelationStore {
    * reconciliation calls it for every open ticket). Keeps an index entry's own expiry when it has one.
    */
   async indexTicketId(taskId: string, stepId: string, ticket: TicketRef): Promise<void> {
-    await this.redis.set(this.keys.ticketById(ticket.system, ticket.id), encodeStep(taskId, stepId), 'EX', RECORD_TTL_SECONDS, 'NX');
+    await this.redis.set(this.keys.ticketById(ticket.system, ticket.id), encodeStep(taskId, stepId), 'EX', this.ttl, 'NX');
   }
 
   /**
