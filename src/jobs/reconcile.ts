@@ -50,7 +50,12 @@ export async function reconcile(deps: JobDeps): Promise<ReconcileResult> {
       const gone = entries.filter((entry) => entry.state === 'gone').map((entry) => entry.member);
       await deps.store.forgetOpen(gone);
       result.expired += gone.length;
-      for (const entry of entries) if (entry.state === 'open') byDesk.set(entry.ticket.system, [...(byDesk.get(entry.ticket.system) ?? []), entry]);
+      for (const entry of entries) {
+        if (entry.state !== 'open') continue;
+        const items = byDesk.get(entry.ticket.system) ?? [];
+        items.push(entry);
+        byDesk.set(entry.ticket.system, items);
+      }
     }
     await Promise.all([...byDesk].map(([desk, items]) => reconcileDesk(deps, desk, items, result)));
     outcome = result.errors > 0 ? 'with_errors' : 'ok';
@@ -91,6 +96,7 @@ async function reconcileBatch(deps: JobDeps, system: TicketSystem, batch: readon
     deps.logger.warn({ desk: system.name, tickets: batch.length, err: message(error) }, 'reconciliation could not read a batch of tickets');
     return;
   }
+  const read: OpenItem[] = [];
   for (const item of batch) {
     const step = { taskId: item.taskId, stepId: item.stepId };
     try {
@@ -99,13 +105,14 @@ async function reconcileBatch(deps: JobDeps, system: TicketSystem, batch: readon
       const check = await reportIfFinal(deps, step, item.ticket, status);
       result.checked += 1;
       if (check.result === 'reported') result.reported += 1;
-      // Records written before tickets were indexed by id get that index here (a moved Jira issue is then matched).
-      await deps.store.indexTicketId(item.taskId, item.stepId, item.ticket);
+      read.push(item);
     } catch (error) {
       result.errors += 1;
       deps.logger.warn({ ...step, err: message(error) }, 'reconciliation could not read the ticket');
     }
   }
+  // Records written before tickets were indexed by id get that index here (a moved Jira issue is then matched).
+  await deps.store.indexTicketIds(read).catch((error: unknown) => deps.logger.warn({ err: message(error) }, 'reconciliation could not index tickets by id'));
 }
 
 /** Calls the desk once it is not paused; a 429 pauses it (for every process) and the call is made again after. */

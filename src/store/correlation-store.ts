@@ -186,7 +186,15 @@ export class CorrelationStore {
    * reconciliation calls it for every open ticket). Keeps an index entry's own expiry when it has one.
    */
   async indexTicketId(taskId: string, stepId: string, ticket: TicketRef): Promise<void> {
-    await this.redis.set(this.keys.ticketById(ticket.system, ticket.id), encodeStep(taskId, stepId), 'EX', this.ttl, 'NX');
+    await this.indexTicketIds([{ taskId, stepId, ticket }]);
+  }
+
+  /** `indexTicketId` for many steps in one pipeline (a reconciliation batch). */
+  async indexTicketIds(steps: ReadonlyArray<{ taskId: string; stepId: string; ticket: TicketRef }>): Promise<void> {
+    if (steps.length === 0) return;
+    const write = this.redis.pipeline();
+    for (const { taskId, stepId, ticket } of steps) write.set(this.keys.ticketById(ticket.system, ticket.id), encodeStep(taskId, stepId), 'EX', this.ttl, 'NX');
+    await write.exec();
   }
 
   /**

@@ -35,6 +35,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { listen, sendJson, type RecordedRequest } from './listen.ts';
+import { tokenBuckets } from './token-bucket.ts';
 
 /** The text of an ADF document: what Jira's length limit counts. */
 function adfText(node: unknown): string {
@@ -115,9 +116,8 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
   const faults: Array<{ fault: Fault; method?: string; pathPrefix?: string }> = [];
   let counter = 0;
   let chaos = { rateLimited: 0, serverError: 0 };
-  let limit: number | undefined;
   let lagMs = 0;
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  const buckets = tokenBuckets();
   const issues = new Map<string, FakeIssue>();
   let base = '';
 
@@ -160,23 +160,15 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
 
   /** Takes a token from the call's bucket, or answers 429 with the headers Jira sends and returns false. */
   const withinBurstLimit = (request: RecordedRequest, response: ServerResponse): boolean => {
-    if (limit === undefined || !request.path.startsWith('/rest/api/3/')) return true;
+    if (!request.path.startsWith('/rest/api/3/')) return true;
     const endpoint = `${request.method} ${request.path.split('?')[0]?.replace(/\/issue\/[^/]+/, '/issue/{key}') ?? ''}`;
-    const now = request.receivedAt;
-    const bucket = buckets.get(endpoint) ?? { tokens: limit, at: now };
-    bucket.tokens = Math.min(limit, bucket.tokens + ((now - bucket.at) / 1000) * limit);
-    bucket.at = now;
-    buckets.set(endpoint, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return true;
-    }
+    const retryAfter = buckets.take(endpoint, request.receivedAt);
+    if (retryAfter === 0) return true;
     fake.rateLimited += 1;
-    const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / limit));
     const reset = new Date(Date.now() + retryAfter * 1000).toISOString().slice(0, 16) + 'Z';
     response.setHeader('Retry-After', String(retryAfter));
     response.setHeader('X-RateLimit-Reset', reset);
-    response.setHeader('X-RateLimit-Limit', String(limit));
+    response.setHeader('X-RateLimit-Limit', String(buckets.limit));
     response.setHeader('X-RateLimit-Remaining', '0');
     response.setHeader('RateLimit-Reason', 'jira-burst-based');
     errorCollection(response, 429, ['Rate limit exceeded.']);
@@ -371,14 +363,12 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
       return { timestamp: Date.now(), webhookEvent: 'jira:issue_deleted', issue: issueJson(issue) };
     },
     rateLimit(perSecond) {
-      limit = perSecond;
-      buckets.clear();
+      buckets.set(perSecond);
     },
     reset() {
       chaos = { rateLimited: 0, serverError: 0 };
-      limit = undefined;
       lagMs = 0;
-      buckets.clear();
+      buckets.set(undefined);
       fake.rateLimited = 0;
       fake.searchPageLimit = 100;
       issues.clear();

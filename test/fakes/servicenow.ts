@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { listen, sendJson, type RecordedRequest } from './listen.ts';
+import { tokenBuckets } from './token-bucket.ts';
 
 export type SnRecord = Record<string, string> & { sys_id: string; number: string; state: string; correlation_id: string };
 export type SnMode = { kind: 'hibernating' } | { kind: 'status'; status: 429 | 500 | 503; retryAfterSeconds?: number };
@@ -26,6 +27,13 @@ export interface FakeServiceNow {
   tokensIssued: number;
   /** The next requests get these answers, in order. */
   inject(modes: SnMode[]): void;
+  /**
+   * From now on, allows `perSecond` Table API calls a second (a bucket holding one second's worth) and answers the
+   * rest 429 with Retry-After, as an inbound REST rate limit rule does; `undefined` lifts it.
+   */
+  rateLimit(perSecond: number | undefined): void;
+  /** Calls answered 429 by that limit since the last reset. */
+  rateLimited: number;
   /** Sets a record's state (as an agent closing it would) and returns the business rule's event body. */
   setState(table: string, sysId: string, state: number, closeNotes?: string): Record<string, unknown>;
   find(table: string, predicate: (record: SnRecord) => boolean): SnRecord | undefined;
@@ -43,6 +51,7 @@ export async function startFakeServiceNow(options: { username?: string; password
   const expected = `Basic ${Buffer.from(`${options.username ?? 'bridge'}:${options.password ?? 'sn-password'}`).toString('base64')}`;
   const tokens = new Set<string>();
   const modes: SnMode[] = [];
+  const buckets = tokenBuckets();
   const tables = new Map<string, Map<string, SnRecord>>();
   const workNotes = new Map<string, string[]>();
   let counter = 0;
@@ -71,6 +80,14 @@ export async function startFakeServiceNow(options: { username?: string; password
     if (mode?.kind === 'status') {
       if (mode.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(mode.retryAfterSeconds));
       failure(response, mode.status, mode.status === 429 ? 'Too Many Requests' : 'Internal server error');
+      return;
+    }
+    const retryAfter = request.path.startsWith('/api/now/') ? buckets.take('table api', request.receivedAt) : 0;
+    if (retryAfter > 0) {
+      fake.rateLimited += 1;
+      response.setHeader('Retry-After', String(retryAfter));
+      response.setHeader('X-RateLimit-Limit', String(buckets.limit));
+      failure(response, 429, 'Too Many Requests', 'Rate limit exceeded');
       return;
     }
     // OAuth client credentials (ServiceNow "OAuth inbound": POST /oauth_token.do, form-encoded, answers
@@ -157,6 +174,10 @@ export async function startFakeServiceNow(options: { username?: string; password
     inject(list) {
       modes.push(...list);
     },
+    rateLimit(perSecond) {
+      buckets.set(perSecond);
+    },
+    rateLimited: 0,
     setState(tableName, sysId, state, closeNotes = '') {
       const record = table(tableName).get(sysId);
       if (record === undefined) throw new Error(`no ${tableName} ${sysId}`);
@@ -182,6 +203,8 @@ export async function startFakeServiceNow(options: { username?: string; password
       tables.clear();
       workNotes.clear();
       modes.length = 0;
+      buckets.set(undefined);
+      fake.rateLimited = 0;
       fake.requests.length = 0;
       counter = 0;
     },
