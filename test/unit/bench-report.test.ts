@@ -34,13 +34,14 @@ describe('bench arguments', () => {
   it('runs every part and every ingest target, floor first, and writes results.md by default', () => {
     const options = parseBenchArgs([], RESULTS);
     expect(options.targets).toEqual(['bare', 'minimal', 'parsed', 'bridge']);
-    expect(options.parts).toEqual(['ingest', 'latency', 'burst']);
-    expect(options).toMatchObject({ burstTasks: 10_000, jiraRate: 100, latencyTasks: 200, resultsFile: RESULTS });
+    expect(options.parts).toEqual(['ingest', 'latency', 'burst', 'footprint', 'reconcile', 'two-desks']);
+    expect(options).toMatchObject({ burstTasks: 10_000, jiraRate: 100, latencyTasks: 200, footprintSteps: 200, reconcileTickets: 10_000, twoDesksTasks: 5000, resultsFile: RESULTS });
   });
 
   it('leaves results.md alone for a partial or quick run', () => {
     expect(parseBenchArgs(['--parts', 'burst,latency'], RESULTS)).toMatchObject({ parts: ['latency', 'burst'], resultsFile: undefined });
     expect(parseBenchArgs(['--quick'], RESULTS)).toMatchObject({ burstTasks: 300, latencyTasks: 30, resultsFile: undefined });
+    expect(parseBenchArgs(['--parts', 'two-desks,reconcile'], RESULTS)).toMatchObject({ parts: ['reconcile', 'two-desks'], resultsFile: undefined });
   });
 
   it('refuses unknown parts and sizes that are not whole positive numbers, saying which flag', () => {
@@ -48,6 +49,8 @@ describe('bench arguments', () => {
     expect(() => parseBenchArgs(['--burst-tasks', '2.5'], RESULTS)).toThrow(/--burst-tasks must be a whole number/);
     expect(() => parseBenchArgs(['--jira-rate', '0'], RESULTS)).toThrow(/--jira-rate must be a positive number/);
     expect(() => parseBenchArgs(['--latency-tasks', 'many'], RESULTS)).toThrow(/--latency-tasks must be a positive number/);
+    expect(() => parseBenchArgs(['--reconcile-tickets', '0'], RESULTS)).toThrow(/--reconcile-tickets must be a positive number/);
+    expect(() => parseBenchArgs(['--two-desks-tasks', '1.5'], RESULTS)).toThrow(/--two-desks-tasks must be a whole number/);
   });
 });
 
