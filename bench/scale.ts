@@ -182,7 +182,7 @@ async function pacedWebhooks(context: ScaleContext, address: string, jira: FakeJ
   );
   const wanted = new Set(tasks.map((task) => taskLabel(task)));
   const found = () => [...jira.issues.values()].filter((issue) => wanted.has(ticketLabel(issue.fields.labels) ?? ''));
-  await waitFor('the paced webhooks’ issues', () => found().length >= count, 120_000, POLL_MS);
+  await waitFor('the paced webhooks’ issues', () => found().length >= count, 120_000, 50);
   return found().map((issue) => issue.createdAt - (sentAt.get(ticketLabel(issue.fields.labels) ?? '') ?? issue.createdAt));
 }
 
