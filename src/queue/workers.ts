@@ -29,6 +29,9 @@ export interface WorkerOptions {
  */
 const SCHEDULE_RETRY_MS = 5_000;
 
+/** How many more create-ticket jobs than other jobs a worker runs at once (most of them wait on a desk). */
+const CREATE_CONCURRENCY_FACTOR = 4;
+
 export interface Workers {
   workers: Worker[];
   /** Stops taking jobs and waits for running ones; `force` abandons them (the stalled-job check recovers them). */
@@ -79,7 +82,8 @@ export async function startWorkers(deps: JobDeps, queues: Queues, options: Worke
       deps,
       withErrorPolicy(deps, (job, token) => createTicket(deps, job, token)),
     ),
-    common,
+    // Jobs for a paused desk come back and are put back again: more slots keep other desks' jobs flowing meanwhile.
+    { ...common, concurrency: (options.concurrency ?? 5) * CREATE_CONCURRENCY_FACTOR },
   );
   const callbackWorker = new Worker(QUEUE_NAMES.sendCallback, withErrorPolicy(deps, (job: Job<SendCallbackJob>) => sendCallback(deps, job)), common);
   const reconcileWorker = new Worker(QUEUE_NAMES.reconcile, () => reconcile(deps), { ...common, concurrency: 1 });
