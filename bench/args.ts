@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 export const TARGET_NAMES = ['bare', 'minimal', 'parsed', 'bridge'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
-export const PART_NAMES = ['ingest', 'latency', 'burst'] as const;
+export const PART_NAMES = ['ingest', 'latency', 'burst', 'footprint', 'reconcile', 'two-desks'] as const;
 export type PartName = (typeof PART_NAMES)[number];
 
 export interface BenchOptions {
@@ -22,17 +22,21 @@ export interface BenchOptions {
   burstTasks: number;
   /** Calls per second the fake Jira allows per endpoint during the burst. */
   jiraRate: number;
+  footprintSteps: number;
+  reconcileTickets: number;
+  twoDesksTasks: number;
   quick: boolean;
   /** Where the table goes; undefined when it should not be written (a smoke run must not replace real numbers). */
   resultsFile: string | undefined;
 }
 
-export const USAGE = `npm run bench -- [--quick] [--parts ingest,latency,burst] [--duration S] [--warmup S] [--connections N] [--rounds N]
-                       [--targets bare,minimal,parsed,bridge] [--latency-tasks N] [--burst-tasks N] [--jira-rate N]
+export const USAGE = `npm run bench -- [--quick] [--parts ingest,latency,burst,footprint,reconcile,two-desks] [--duration S] [--warmup S]
+                       [--connections N] [--rounds N] [--targets bare,minimal,parsed,bridge] [--latency-tasks N]
+                       [--burst-tasks N] [--jira-rate N] [--footprint-steps N] [--reconcile-tickets N] [--two-desks-tasks N]
 
   --quick        smoke check: 2 s runs after a 1 s warm-up, 10 connections, 30 latency tasks, a burst of 300;
                  bench/results.md is left alone
-  --parts        which measurements to run (default all three; results.md is written only when all ran)
+  --parts        which measurements to run (default all six; results.md is written only when all ran)
   --duration     seconds measured per target (default 10)
   --warmup       seconds of load before measuring (default 2)
   --connections  concurrent connections (default 50)
@@ -40,7 +44,10 @@ export const USAGE = `npm run bench -- [--quick] [--parts ingest,latency,burst] 
   --targets      which ingest targets to run (default all four; ratios need minimal and bridge)
   --latency-tasks  tasks sent one at a time for the end-to-end latency (default 200)
   --burst-tasks  tasks sent at once for the drain time (default 10000)
-  --jira-rate    calls per second the fake Jira allows per endpoint during the burst (default 100)`;
+  --jira-rate    calls per second the fake Jira allows per endpoint during the burst (default 100)
+  --footprint-steps    finished steps whose Redis keys are measured (default 200)
+  --reconcile-tickets  open Jira issues one reconciliation run reads, Jira at 100 calls/s (default 10000)
+  --two-desks-tasks    tasks per desk in two-desks, Jira at 50 calls/s and ServiceNow at 200 (default 5000)`;
 
 function positive(name: string, raw: string | undefined, fallback: number, allowZero = false): number {
   if (raw === undefined) return fallback;
@@ -83,6 +90,9 @@ export function parseBenchArgs(argv: string[], resultsFile: string): BenchOption
       'latency-tasks': { type: 'string' },
       'burst-tasks': { type: 'string' },
       'jira-rate': { type: 'string' },
+      'footprint-steps': { type: 'string' },
+      'reconcile-tickets': { type: 'string' },
+      'two-desks-tasks': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -106,6 +116,9 @@ export function parseBenchArgs(argv: string[], resultsFile: string): BenchOption
     latencyTasks: wholeNumber('latency-tasks', values['latency-tasks'], quick ? 30 : 200),
     burstTasks: wholeNumber('burst-tasks', values['burst-tasks'], quick ? 300 : 10_000),
     jiraRate: positive('jira-rate', values['jira-rate'], 100),
+    footprintSteps: wholeNumber('footprint-steps', values['footprint-steps'], quick ? 20 : 200),
+    reconcileTickets: wholeNumber('reconcile-tickets', values['reconcile-tickets'], quick ? 1000 : 10_000),
+    twoDesksTasks: wholeNumber('two-desks-tasks', values['two-desks-tasks'], quick ? 300 : 5000),
     // A partial or smoke run must not replace the numbers of a full one.
     resultsFile: quick || parts.length < PART_NAMES.length ? undefined : resultsFile,
   };

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,4 +66,31 @@ export async function waitForLog(process: BridgeProcess, pattern: RegExp): Promi
     }
     await sleep(50);
   }
+}
+
+export interface BridgePair {
+  api: BridgeProcess;
+  worker: BridgeProcess;
+  /** The API's base URL. */
+  address: string;
+  stop(): Promise<void>;
+}
+
+/** An API and a worker process on a config file written into `dir` from `configLines` (YAML). */
+export async function startBridgePair(dir: string, name: string, configLines: readonly string[]): Promise<BridgePair> {
+  const configPath = join(dir, `${name}.yaml`);
+  await writeFile(configPath, configLines.join('\n'));
+  const api = await startBridgeProcess('api', configPath, join(dir, `${name}-api.log`));
+  const worker = await startBridgeProcess('worker', configPath, join(dir, `${name}-worker.log`));
+  const address = await waitForLog(api, /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/);
+  await waitForLog(worker, /"msg":"workers started"/);
+  return {
+    api,
+    worker,
+    address,
+    async stop() {
+      await api.stop();
+      await worker.stop();
+    },
+  };
 }

@@ -18,12 +18,15 @@ import { cpuRatioLines, cpuTable, describeMachine, disturbanceLines, machineLine
 import { runPipeline, type PipelineResult } from './pipeline.ts';
 import { pipelineLines, pipelineProblems } from './pipeline-report.ts';
 import { runLoad, type LoadResult } from './run-load.ts';
+import { runScale, type ScaleResult } from './scale.ts';
+import { scaleLines, scaleMarkdown, scaleProblems } from './scale-report.ts';
 import { startBare } from './targets/bare.ts';
 import { startMinimal } from './targets/minimal.ts';
 import { AUDIENCE, HTU, type Target } from './targets/target.ts';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const FIXTURE = fileURLToPath(new URL('../test/fixtures/conductorone/provision-grant.json', import.meta.url));
+const REVOKE_FIXTURE = fileURLToPath(new URL('../test/fixtures/conductorone/provision-revoke.json', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results.md', import.meta.url));
 
 /** Tokens live 120 s from signing; the oldest entry of a pool must still be valid when the run ends. */
@@ -225,6 +228,7 @@ async function main(): Promise<number> {
   const problems: string[] = [];
   let machine: Machine;
   let pipeline: PipelineResult | undefined;
+  let scale: ScaleResult | undefined;
   let fake: FakeConductorOne | undefined;
   let dir: string | undefined;
   try {
@@ -249,6 +253,24 @@ async function main(): Promise<number> {
       );
       problems.push(...pipelineProblems(pipeline));
     }
+    const scaleParts = { footprint: options.parts.includes('footprint'), reconcile: options.parts.includes('reconcile'), twoDesks: options.parts.includes('two-desks') };
+    if (scaleParts.footprint || scaleParts.reconcile || scaleParts.twoDesks) {
+      const revokeFixture: unknown = JSON.parse(await readFile(REVOKE_FIXTURE, 'utf8'));
+      scale = await runScale(
+        { redis, redisUrl: REDIS_URL, c1, fixture, revokeFixture, dir },
+        {
+          footprintSteps: options.footprintSteps,
+          reconcileTickets: options.reconcileTickets,
+          reconcileRate: 100,
+          reconcileWebhooks: 200,
+          twoDesksTasks: options.twoDesksTasks,
+          twoDesksJiraRate: 50,
+          twoDesksSnRate: 200,
+        },
+        scaleParts,
+      );
+      problems.push(...scaleProblems(scale));
+    }
   } finally {
     await fake?.close();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
@@ -269,13 +291,18 @@ async function main(): Promise<number> {
     console.log('');
     for (const line of pipelineLines(pipeline)) console.log(line);
   }
+  if (scale !== undefined) {
+    console.log('');
+    for (const line of scaleLines(scale)) console.log(line);
+  }
   if (problems.length > 0) {
     console.error(`\nThe bench run failed; ${options.resultsFile === undefined ? 'nothing written' : 'results.md left unchanged'}:`);
     for (const problem of problems) console.error(`- ${problem}`);
     return 1;
   }
   if (options.resultsFile !== undefined && pipeline !== undefined) {
-    await writeFile(options.resultsFile, resultsMarkdown(machine, settings, runs, pipeline, { latencyTasks: options.latencyTasks }, new Date()));
+    const markdown = resultsMarkdown(machine, settings, runs, pipeline, { latencyTasks: options.latencyTasks }, new Date());
+    await writeFile(options.resultsFile, [markdown, ...(scale === undefined ? [] : scaleMarkdown(scale))].join('\n'));
     console.log(`\nWritten to ${options.resultsFile}`);
   }
   return 0;

@@ -8,8 +8,6 @@
  * - memory: each process's peak resident set over both.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { redisKeys } from '../src/store/redis-keys.ts';
@@ -17,18 +15,19 @@ import { taskLabel } from '../src/tickets/jira/jira-tickets.ts';
 import type { FakeConductorOne } from '../src/sandbox/conductorone.ts';
 import { startFakeJira, type FakeJira } from '../src/sandbox/jira.ts';
 import { waitFor } from '../test/helpers/wait-for.ts';
-import { startBridgeProcess, waitForLog, type BridgeProcess } from './bridge-processes.ts';
+import { startBridgePair, type BridgeProcess } from './bridge-processes.ts';
 import { percentile } from './percentile.ts';
 import { deleteUnder } from './redis-cleanup.ts';
 import { AUDIENCE, HTU, PUBLIC_URL } from './targets/target.ts';
 
-const WEBHOOK_SECRET = 'bench-jira-webhook-secret';
-const JIRA_EMAIL = 'bridge@acme.example';
-const JIRA_TOKEN = 'jira-api-token';
+/** The fake Jira's credentials and webhook secret, the same for every part. */
+export const WEBHOOK_SECRET = 'bench-jira-webhook-secret';
+export const JIRA_EMAIL = 'bridge@acme.example';
+export const JIRA_TOKEN = 'jira-api-token';
 /** Tasks sent before the latency is measured, so the JIT, the connections and the JWKS cache are warm. */
 const LATENCY_WARMUP = 20;
 /** Concurrent senders of the burst: C1 delivers in parallel, and a burst should reach the bridge at once. */
-const BURST_SENDERS = 32;
+export const BURST_SENDERS = 32;
 /** Polling the fakes often keeps the unmeasured gaps between tasks short; the timings come from the fakes' stamps. */
 const POLL_MS = 2;
 
@@ -97,7 +96,7 @@ interface Fixture {
   payload: { taskView: { task: { id: string; policy: { current: { id: string } } } } };
 }
 
-function taskBody(context: PipelineContext, taskId: string): string {
+export function taskBody(context: Pick<PipelineContext, 'fixture' | 'c1'>, taskId: string): string {
   const copy = structuredClone(context.fixture) as Fixture;
   copy.payload.taskView.task.id = taskId;
   copy.payload.taskView.task.policy.current.id = `${taskId}-step`;
@@ -107,7 +106,7 @@ function taskBody(context: PipelineContext, taskId: string): string {
 
 const LABEL_PREFIX = taskLabel('');
 
-function ticketLabel(issueLabels: readonly string[]): string | undefined {
+export function ticketLabel(issueLabels: readonly string[]): string | undefined {
   return issueLabels.find((label) => label.startsWith(LABEL_PREFIX));
 }
 
@@ -119,7 +118,7 @@ interface Running {
   jira: FakeJira;
 }
 
-async function postWebhook(address: string, body: string, token: string): Promise<number> {
+export async function postWebhook(address: string, body: string, token: string): Promise<number> {
   const response = await fetch(`${address}/webhooks/conductorone`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -129,7 +128,7 @@ async function postWebhook(address: string, body: string, token: string): Promis
   return response.status;
 }
 
-const sign = (context: PipelineContext, body: string): Promise<string> => context.c1.sign(body, AUDIENCE, HTU, { alg: 'ES256' });
+export const sign = (context: Pick<PipelineContext, 'c1'>, body: string): Promise<string> => context.c1.sign(body, AUDIENCE, HTU, { alg: 'ES256' });
 
 async function measureLatency(running: Running, context: PipelineContext, tasks: number): Promise<LatencyResult> {
   const { jira, address, prefix } = running;
@@ -243,24 +242,16 @@ async function measureBurst(running: Running, context: PipelineContext, settings
 
 async function startBridge(context: PipelineContext, jira: FakeJira): Promise<Running> {
   const prefix = `bench-e2e-${randomUUID().slice(0, 8)}`;
-  const configPath = join(context.dir, 'bridge.yaml');
-  await writeFile(
-    configPath,
-    [
-      `server: { host: 127.0.0.1, port: 0, publicUrl: "${PUBLIC_URL}" }`,
-      `redis: { url: "${context.redisUrl}", prefix: ${prefix} }`,
-      `conductorone: { tenant: ${context.c1.tenant}, jwksUrl: "${context.c1.jwksUrl}", callbackOrigins: ["${context.c1.url}"] }`,
-      `jira: { baseUrl: "${jira.url}", email: ${JIRA_EMAIL}, apiToken: ${JIRA_TOKEN}, webhookSecret: ${WEBHOOK_SECRET} }`,
-      'defaultRoute: { jira: { project: OPS } }',
-      // Polling every open ticket would spend the rate the burst is measured against.
-      'reconcile: { intervalSeconds: 0 }',
-      'logging: { level: info }',
-    ].join('\n'),
-  );
-  const api = await startBridgeProcess('api', configPath, join(context.dir, 'api.log'));
-  const worker = await startBridgeProcess('worker', configPath, join(context.dir, 'worker.log'));
-  const address = await waitForLog(api, /"msg":"Server listening at (http:\/\/127\.0\.0\.1:\d+)"/);
-  await waitForLog(worker, /"msg":"workers started"/);
+  const { api, worker, address } = await startBridgePair(context.dir, 'bridge', [
+    `server: { host: 127.0.0.1, port: 0, publicUrl: "${PUBLIC_URL}" }`,
+    `redis: { url: "${context.redisUrl}", prefix: ${prefix} }`,
+    `conductorone: { tenant: ${context.c1.tenant}, jwksUrl: "${context.c1.jwksUrl}", callbackOrigins: ["${context.c1.url}"] }`,
+    `jira: { baseUrl: "${jira.url}", email: ${JIRA_EMAIL}, apiToken: ${JIRA_TOKEN}, webhookSecret: ${WEBHOOK_SECRET} }`,
+    'defaultRoute: { jira: { project: OPS } }',
+    // Polling every open ticket would spend the rate the burst is measured against.
+    'reconcile: { intervalSeconds: 0 }',
+    'logging: { level: info }',
+  ]);
   return { api, worker, address, prefix, jira };
 }
 

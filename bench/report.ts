@@ -43,8 +43,11 @@ export interface Settings {
   rounds: number;
 }
 
-/** The aims the bridge is held to, relative to the minimal receiver on the same machine and run. */
-export const AIMS = { throughputAtLeast: 0.8, p99AtMost: 1.25 } as const;
+/**
+ * The aims the bridge is held to, relative to the `parsed` reference on the same machine and run: the minimal pipeline
+ * plus the parsing, schema checks and mapping the contract requires before the 202. `minimal` stays in the table.
+ */
+export const AIMS = { reference: 'parsed', throughputAtLeast: 0.85, p99AtMost: 1.2, cpuAtMost: 1.15 } as const;
 
 export function describeMachine(redisVersion: string): Machine {
   const cores = cpus();
@@ -105,24 +108,28 @@ export function cpuTable(runs: readonly Run[]): string {
   return ['| target | server µs/req | Redis µs/req | load µs/req |', '| --- | ---: | ---: | ---: |', ...rows].join('\n');
 }
 
+const cpuOf = (runs: readonly Run[], target: TargetName, f: (cpu: Run['cpu']) => number): number => median(runs.filter((run) => run.target === target).map((run) => f(run.cpu)));
+const serverCpu = (cpu: Run['cpu']): number => cpu.server;
+const allCpu = (cpu: Run['cpu']): number => cpu.server + cpu.redis + cpu.load;
+
 /**
- * Bridge over minimal in CPU per request. The server's share decides throughput while the target's event loop is the
+ * Bridge over the parsed reference in CPU per request, held to `AIMS.cpuAtMost`; then, with minimal in the run, where
+ * the bridge's CPU over minimal goes. The server's share decides throughput while the target's event loop is the
  * bottleneck; the whole (server, Redis and load together) decides it once the machine's cores are all busy.
  */
 export function cpuRatioLines(runs: readonly Run[]): string[] {
   const ran = (target: TargetName): boolean => runs.some((run) => run.target === target);
-  if (!ran('minimal') || !ran('bridge')) return [];
-  const per = (target: TargetName, f: (cpu: Run['cpu']) => number): number => median(runs.filter((run) => run.target === target).map((run) => f(run.cpu)));
-  const server = (cpu: Run['cpu']): number => cpu.server;
-  const all = (cpu: Run['cpu']): number => cpu.server + cpu.redis + cpu.load;
-  const aim = `the throughput aim needs about ≤ ${fixed(1 / AIMS.throughputAtLeast, 2)}`;
-  const lines = [
-    `bridge/minimal CPU per request, target process: ${fixed(per('bridge', server) / per('minimal', server), 2)}; all processes: ${fixed(per('bridge', all) / per('minimal', all), 2)} (${aim})`,
-  ];
-  if (ran('parsed')) {
-    const minimal = per('minimal', all);
-    const parsed = per('parsed', all);
-    const bridge = per('bridge', all);
+  const lines: string[] = [];
+  if (ran('parsed') && ran('bridge')) {
+    const all = cpuOf(runs, 'bridge', allCpu) / cpuOf(runs, 'parsed', allCpu);
+    lines.push(
+      `bridge/parsed CPU per request, target process: ${fixed(cpuOf(runs, 'bridge', serverCpu) / cpuOf(runs, 'parsed', serverCpu), 2)}; all processes: ${fixed(all, 2)} (aim ≤ ${fixed(AIMS.cpuAtMost, 2)}, all processes): ${verdict(all <= AIMS.cpuAtMost)}`,
+    );
+  }
+  if (ran('minimal') && ran('parsed') && ran('bridge')) {
+    const minimal = cpuOf(runs, 'minimal', allCpu);
+    const parsed = cpuOf(runs, 'parsed', allCpu);
+    const bridge = cpuOf(runs, 'bridge', allCpu);
     lines.push(
       `where the bridge's ${fixed(bridge - minimal, 0)} µs/req over minimal go (all processes): ${fixed(parsed - minimal, 0)} to parsing, checking ` +
         `and mapping the payload (parsed − minimal), ${fixed(bridge - parsed, 0)} to the delivery record with the token's answer, ` +
@@ -133,38 +140,49 @@ export function cpuRatioLines(runs: readonly Run[]): string[] {
 }
 
 export interface Ratios {
+  /** Bridge over parsed: what the aims hold. */
   throughput: number;
   p99: number;
   throughputMet: boolean;
   p99Met: boolean;
+  /** Bridge over minimal, for the record (no aim). */
+  minimal: { throughput: number; p99: number } | undefined;
   /** Per round, when there were several: the spread says how far to trust the medians. */
   perRound: Array<{ throughput: number; p99: number }>;
 }
 
-/** Bridge over minimal, paired within each round (the two ran seconds apart), then the median over rounds. */
-export function ratios(runs: readonly Run[]): Ratios | undefined {
+/** Bridge over `reference`, paired within each round (the two ran seconds apart), then the median over rounds. */
+function pairedRatios(runs: readonly Run[], reference: TargetName): Array<{ throughput: number; p99: number }> {
   const perRound: Array<{ throughput: number; p99: number }> = [];
   for (const round of new Set(runs.map((run) => run.round))) {
-    const minimal = runs.find((run) => run.round === round && run.target === 'minimal')?.load;
+    const base = runs.find((run) => run.round === round && run.target === reference)?.load;
     const bridge = runs.find((run) => run.round === round && run.target === 'bridge')?.load;
-    if (minimal === undefined || bridge === undefined) continue;
-    perRound.push({ throughput: bridge.requestsPerSecond / minimal.requestsPerSecond, p99: bridge.p99 / minimal.p99 });
+    if (base === undefined || bridge === undefined) continue;
+    perRound.push({ throughput: bridge.requestsPerSecond / base.requestsPerSecond, p99: bridge.p99 / base.p99 });
   }
+  return perRound;
+}
+
+export function ratios(runs: readonly Run[]): Ratios | undefined {
+  const perRound = pairedRatios(runs, AIMS.reference);
   if (perRound.length === 0) return undefined;
   const throughput = median(perRound.map((r) => r.throughput));
   const p99 = median(perRound.map((r) => r.p99));
-  return { throughput, p99, throughputMet: throughput >= AIMS.throughputAtLeast, p99Met: p99 <= AIMS.p99AtMost, perRound };
+  const againstMinimal = pairedRatios(runs, 'minimal');
+  const minimal = againstMinimal.length === 0 ? undefined : { throughput: median(againstMinimal.map((r) => r.throughput)), p99: median(againstMinimal.map((r) => r.p99)) };
+  return { throughput, p99, throughputMet: throughput >= AIMS.throughputAtLeast, p99Met: p99 <= AIMS.p99AtMost, minimal, perRound };
 }
 
 export function ratioLines(result: Ratios | undefined): string[] {
-  if (result === undefined) return ['Ratios need both the minimal and the bridge targets in the run.'];
+  if (result === undefined) return ['Ratios need both the parsed and the bridge targets in the run.'];
   const lines = [
-    `bridge/minimal throughput: ${fixed(result.throughput, 2)} (aim ≥ ${fixed(AIMS.throughputAtLeast, 2)}): ${verdict(result.throughputMet)}`,
-    `bridge/minimal p99:        ${fixed(result.p99, 2)} (aim ≤ ${fixed(AIMS.p99AtMost, 2)}): ${verdict(result.p99Met)}`,
+    `bridge/parsed throughput: ${fixed(result.throughput, 2)} (aim ≥ ${fixed(AIMS.throughputAtLeast, 2)}): ${verdict(result.throughputMet)}`,
+    `bridge/parsed p99:        ${fixed(result.p99, 2)} (aim ≤ ${fixed(AIMS.p99AtMost, 2)}): ${verdict(result.p99Met)}`,
   ];
+  if (result.minimal !== undefined) lines.push(`bridge/minimal (no aim): throughput ${fixed(result.minimal.throughput, 2)}, p99 ${fixed(result.minimal.p99, 2)}`);
   if (result.perRound.length > 1) {
     const list = (pick: (r: { throughput: number; p99: number }) => number): string => result.perRound.map((r) => fixed(pick(r), 2)).join(', ');
-    lines.push(`per round: throughput ${list((r) => r.throughput)}; p99 ${list((r) => r.p99)}`);
+    lines.push(`per round (bridge/parsed): throughput ${list((r) => r.throughput)}; p99 ${list((r) => r.p99)}`);
   }
   return lines;
 }

@@ -13,6 +13,8 @@ import { createJiraTickets, loadJiraClient } from './tickets/jira/jira-tickets.t
 import { createServiceNowTickets } from './tickets/servicenow/servicenow-tickets.ts';
 import type { SystemName, TicketSystem } from './tickets/ticket-system.ts';
 import { CorrelationStore } from './store/correlation-store.ts';
+import { createDeskPace } from './store/desk-pace.ts';
+import { createRunLock } from './store/run-lock.ts';
 import { redisKeys } from './store/redis-keys.ts';
 import { createReplicaWait } from './store/replica-wait.ts';
 import { createC1TokenVerifier } from './verify/c1-token.ts';
@@ -52,6 +54,9 @@ export interface DepsOverrides {
   sandbox?: SandboxPeers;
 }
 
+/** A reconciliation run's lock outlives a dead holder by at most this long. */
+const RECONCILE_LOCK_TTL_MS = 60_000;
+
 export function webhookEndpointUrl(publicUrl: string, path: string): string {
   return `${publicUrl.replace(/\/+$/, '')}${path}`;
 }
@@ -78,7 +83,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
   for (const queue of queues.all) {
     queue.on('error', (error: Error) => logger.warn({ queue: queue.name, err: error.message }, 'queue error'));
   }
-  const correlationStore = new CorrelationStore(redis, keys);
+  const correlationStore = new CorrelationStore(redis, keys, { retentionDays: config.records.retentionDays });
   const replicated = createReplicaWait(redis, {
     replicas: config.redis.waitForReplicas,
     timeoutMs: config.redis.waitForReplicasTimeoutMs,
@@ -127,6 +132,8 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     store: correlationStore,
     queues,
     ticketSystems,
+    pace: createDeskPace(redis, keys.pace),
+    reconcileLock: createRunLock(redis, keys.reconcileLock(), RECONCILE_LOCK_TTL_MS),
     logger,
     metrics,
     now,

@@ -277,6 +277,16 @@ const jobs = z.strictObject({
 
 const reconcile = z.strictObject({
   intervalSeconds: integer(0).default(300),
+  /** Batch reads in flight at once per desk during a run (each reads up to the desk's batch size of tickets). */
+  concurrency: integer(1, 32).default(2),
+});
+
+const records = z.strictObject({
+  /**
+   * How long a step's record, history and ticket index are kept after their last write: past ConductorOne's callback
+   * expiry (8 days by default, at most 30), so a late desk event is still matched. Bounds Redis' growth.
+   */
+  retentionDays: integer(1, 3650).default(45),
 });
 
 /** An empty value (`${ADMIN_USER:-}`) counts as unset. */
@@ -369,7 +379,8 @@ const rawConfig = z
     routes: z.array(route).default([]),
     defaultRoute: defaultRoute.optional(),
     jobs: jobs.default({ attempts: 12, backoffMs: 2000, lockDurationMs: 30_000, onCreateFailure: 'report' }),
-    reconcile: reconcile.default({ intervalSeconds: 300 }),
+    reconcile: reconcile.default({ intervalSeconds: 300, concurrency: 2 }),
+    records: records.default({ retentionDays: 45 }),
     admin: admin.default({ username: undefined, password: undefined }),
     templates: templates.default({ timeZone: 'UTC' }),
     logging: logging.default({ level: 'info' }),

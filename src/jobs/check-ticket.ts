@@ -14,17 +14,26 @@ export type TicketCheck =
  * table), and reports it once it is final. The desk is the truth: what an event said about the ticket is never used,
  * so a forged, stale or out-of-order event, or an event about a copy of the record, decides nothing. A ticket the
  * desk no longer has is reported errored, saying it was deleted, which also takes it out of the open tickets.
- * Throws the desk's error (TicketSystemError) when the ticket could not be read.
+ * Throws the desk's error (TicketSystemError) when the ticket could not be read. `beforeRead` waits for the desk's
+ * turn (see DeskPace).
  */
-export async function checkTicket(deps: JobDeps, step: { taskId: string; stepId: string }): Promise<TicketCheck> {
+export async function checkTicket(
+  deps: JobDeps,
+  step: { taskId: string; stepId: string },
+  beforeRead?: (desk: string) => Promise<void>,
+): Promise<TicketCheck> {
   const record = await deps.store.get(step.taskId, step.stepId);
   const ticket = record === undefined ? undefined : ticketOf(record);
   const system = ticket === undefined ? undefined : deps.ticketSystems[ticket.system];
   if (record === undefined || ticket === undefined || system === undefined) return { result: 'no_ticket' };
   if (record.fields['outcome'] !== undefined) return { result: 'already_decided' };
-  const status = await system.getStatus(ticket);
+  await beforeRead?.(system.name);
+  return reportIfFinal(deps, step, ticket, await system.getStatus(ticket));
+}
+
+/** Reports the step once its ticket's status (as read from the desk) is final; a moved Jira issue by its key now. */
+export async function reportIfFinal(deps: JobDeps, step: { taskId: string; stepId: string }, ticket: TicketRef, status: TicketStatus): Promise<TicketCheck> {
   if (!status.final || status.outcome === undefined) return { result: 'open', ticket, status };
-  // A moved Jira issue is named by its key now, not the one it had when it was created.
   const named = status.renamed === undefined ? ticket : { ...ticket, ...status.renamed };
   const decided = await reportOutcome(deps, step, status.outcome, outcomeComment(named, status, status.outcome));
   if (decided) {

@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { noRouteComment } from '../domain/outcome-comment.ts';
 import { decideRoute } from '../domain/routing.ts';
 import { reportOutcome } from '../ingest/report-outcome.ts';
+import { waitForDesk } from '../queue/desk-wait.ts';
 import type { CreateTicketJob } from '../queue/queues.ts';
 import { ticketOf } from '../store/correlation-store.ts';
 import type { TicketRef } from '../tickets/ticket-system.ts';
@@ -40,6 +41,8 @@ export async function createTicket(deps: JobDeps, job: Job<CreateTicketJob>, tok
   const system = deps.ticketSystems[systemName];
   if (system === undefined) throw new UnrecoverableError(`route ${route.name} targets ${systemName}, which is not configured`);
 
+  // A desk that answered 429 to any process is left alone until its Retry-After is over; other desks' jobs go on.
+  await waitForDesk(deps.pace, system.name, job, token);
   const { ticket, recovered } = await findOrCreate(deps, job, token, system, route, record);
   await deps.store.markTicketCreated(taskId, stepId, ticket, deps.now().toISOString());
   log.info({ ticket: ticket.key, route: route.name, recovered }, recovered ? 'found the ticket opened before a crash' : 'ticket created');

@@ -3,13 +3,19 @@ import type { BridgeConfig } from '../config/schema.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Queues } from '../queue/queues.ts';
 import type { CorrelationStore } from '../store/correlation-store.ts';
+import type { DeskPace } from '../store/desk-pace.ts';
+import type { RunLock } from '../store/run-lock.ts';
 import type { SystemName, TicketSystem } from '../tickets/ticket-system.ts';
 
 export interface JobDeps {
-  config: Pick<BridgeConfig, 'routes' | 'defaultRoute' | 'conductorone' | 'jobs'>;
+  config: Pick<BridgeConfig, 'routes' | 'defaultRoute' | 'conductorone' | 'jobs' | 'reconcile'>;
   store: CorrelationStore;
   queues: Pick<Queues, 'sendCallback'>;
   ticketSystems: Partial<Record<SystemName, TicketSystem>>;
+  /** Each desk's pause after a 429, shared by every worker process. */
+  pace: DeskPace;
+  /** Held by the one reconciliation run in progress, across every worker process. */
+  reconcileLock: RunLock;
   logger: Logger;
   metrics: Metrics;
   now: () => Date;

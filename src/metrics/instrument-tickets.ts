@@ -25,6 +25,8 @@ export function instrumentTickets(system: TicketSystem, metrics: Metrics): Ticke
     create: timed('create', system.create.bind(system)),
     findByTask: timed('find_by_task', system.findByTask.bind(system)),
     getStatus: timed('get_status', system.getStatus.bind(system)),
+    batchSize: system.batchSize,
+    getStatuses: timed('get_statuses', system.getStatuses.bind(system)),
     comment: timed('comment', system.comment.bind(system)),
     probe: timed('probe', system.probe.bind(system)),
   };

@@ -62,10 +62,34 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    deskRateLimited: new Counter({
+      name: 'c1tb_desk_rate_limited_total',
+      help: 'Answers 429 from a desk, by desk name; each pauses calls to that desk alone for its Retry-After.',
+      labelNames: ['desk'] as const,
+      registers: [registry],
+    }),
     reconcileRuns: new Counter({
       name: 'c1tb_reconcile_runs_total',
-      help: 'Reconciliation runs, and what they found.',
+      help: 'Reconciliation runs by outcome: ok, with_errors (some tickets could not be read), failed, skipped (another run held the lock).',
       labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    reconcileDuration: new Histogram({
+      name: 'c1tb_reconcile_run_duration_seconds',
+      help: 'How long a reconciliation run took, by outcome.',
+      labelNames: ['result'] as const,
+      buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600],
+      registers: [registry],
+    }),
+    reconcileTickets: new Gauge({
+      name: 'c1tb_reconcile_run_tickets',
+      help: 'Open tickets the last reconciliation run read, by desk.',
+      labelNames: ['desk'] as const,
+      registers: [registry],
+    }),
+    reconcileExpired: new Counter({
+      name: 'c1tb_reconcile_expired_total',
+      help: 'Open-set members dropped by reconciliation because their record had expired (records.retentionDays).',
       registers: [registry],
     }),
   };

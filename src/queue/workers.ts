@@ -5,10 +5,12 @@ import { createTicket } from '../jobs/create-ticket.ts';
 import type { JobDeps } from '../jobs/job-deps.ts';
 import { reconcile } from '../jobs/reconcile.ts';
 import { sendCallback } from '../jobs/send-callback.ts';
+import { DEFAULT_PAUSE_MS } from '../store/desk-pace.ts';
 import { TicketSystemError } from '../tickets/ticket-error.ts';
 import { retryAfterBackoff } from './backoff.ts';
+import { putBack, waitForDesk } from './desk-wait.ts';
 import { keepTrying } from './keep-trying.ts';
-import { QUEUE_NAMES, type CheckTicketJob, type Queues } from './queues.ts';
+import { QUEUE_NAMES, type CheckTicketJob, type Queues, type SendCallbackJob } from './queues.ts';
 
 export interface WorkerOptions {
   connection: ConnectionOptions;
@@ -27,6 +29,9 @@ export interface WorkerOptions {
  */
 const SCHEDULE_RETRY_MS = 5_000;
 
+/** How many more create-ticket jobs than other jobs a worker runs at once (most of them wait on a desk). */
+const CREATE_CONCURRENCY_FACTOR = 4;
+
 export interface Workers {
   workers: Worker[];
   /** Stops taking jobs and waits for running ones; `force` abandons them (the stalled-job check recovers them). */
@@ -34,18 +39,22 @@ export interface Workers {
 }
 
 /**
- * Turns the desk's classification into BullMQ's: a 429 pauses the whole queue for the desk's Retry-After (the limit is
- * per account, not per job) without using up an attempt; other transient errors back off; permanent ones fail now.
+ * Turns the desk's classification into BullMQ's: a 429 pauses that desk alone, in every process (the limit is per
+ * account, not per job), for its Retry-After, and puts the job back without using an attempt, while jobs for other
+ * desks go on; other transient errors back off; permanent ones fail now.
  */
-function withErrorPolicy<T, R>(run: (job: Job<T>, token?: string) => Promise<R>, getWorker: () => Worker): Processor<T, R> {
+function withErrorPolicy<T, R>(deps: JobDeps, run: (job: Job<T>, token?: string) => Promise<R>): Processor<T, R> {
   return async (job, token) => {
     try {
       return await run(job, token);
     } catch (error) {
       if (error instanceof TicketSystemError) {
         if (error.code === 'ticket_system_rate_limited') {
-          await getWorker().rateLimit(error.retryAfterMs ?? 1000);
-          throw Worker.RateLimitError();
+          const held = await deps.pace.pause(error.system, error.retryAfterMs ?? DEFAULT_PAUSE_MS);
+          deps.metrics.deskRateLimited.inc({ desk: error.system });
+          deps.logger.info({ desk: error.system, pauseMs: held, jobId: job.id }, 'desk asked to slow down: its calls wait, other desks go on');
+          await putBack(job, token, held);
+          throw error;
         }
         if (!error.retryable) throw new UnrecoverableError(error.message);
       }
@@ -66,19 +75,23 @@ export async function startWorkers(deps: JobDeps, queues: Queues, options: Worke
     // BullMQ's default (1) fails a job whose worker dies twice while running it, e.g. through two crashes in a row.
     maxStalledCount: options.maxStalledCount,
   };
-  // Declared before the workers exist; the processors only run after construction.
   const created: Worker[] = [];
-  const ticketWorker: Worker = new Worker(
+  const ticketWorker = new Worker(
     QUEUE_NAMES.createTicket,
     reportingCreateFailures(
       deps,
-      withErrorPolicy((job, token) => createTicket(deps, job, token), () => ticketWorker),
+      withErrorPolicy(deps, (job, token) => createTicket(deps, job, token)),
     ),
-    { ...common, limiter: { max: 1000, duration: 1000 } },
+    // Jobs for a paused desk come back and are put back again: more slots keep other desks' jobs flowing meanwhile.
+    { ...common, concurrency: (options.concurrency ?? 5) * CREATE_CONCURRENCY_FACTOR },
   );
-  const callbackWorker: Worker = new Worker(QUEUE_NAMES.sendCallback, withErrorPolicy((job) => sendCallback(deps, job), () => callbackWorker), common);
-  const reconcileWorker: Worker = new Worker(QUEUE_NAMES.reconcile, () => reconcile(deps), { ...common, concurrency: 1 });
-  const checkWorker: Worker = new Worker(QUEUE_NAMES.checkTicket, withErrorPolicy((job: Job<CheckTicketJob>) => checkTicket(deps, job.data), () => checkWorker), common);
+  const callbackWorker = new Worker(QUEUE_NAMES.sendCallback, withErrorPolicy(deps, (job: Job<SendCallbackJob>) => sendCallback(deps, job)), common);
+  const reconcileWorker = new Worker(QUEUE_NAMES.reconcile, () => reconcile(deps), { ...common, concurrency: 1 });
+  const checkWorker = new Worker(
+    QUEUE_NAMES.checkTicket,
+    withErrorPolicy(deps, (job: Job<CheckTicketJob>, token) => checkTicket(deps, job.data, (desk) => waitForDesk(deps.pace, desk, job, token))),
+    common,
+  );
   created.push(ticketWorker, callbackWorker, reconcileWorker, checkWorker);
 
   const every = options.reconcileIntervalSeconds * 1000;

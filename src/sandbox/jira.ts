@@ -7,7 +7,8 @@
  *   is `new` | `indeterminate` | `done`; `fields.resolution` is `null` or `{id, name, …}` (same group, issue-get).
  * - Add comment: POST /rest/api/3/issue/{key}/comment with an ADF `body` → 201 Comment
  *   (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comments/)
- * - Search: GET|POST /rest/api/3/search/jql → `{issues, nextPageToken?, isLast}`; `properties` asks for issue properties
+ * - Search: GET|POST /rest/api/3/search/jql → `{issues, nextPageToken?, isLast}`, `maxResults` a page (at most 100
+ *   when fields are asked for, per the same page); `properties` asks for issue properties
  *   (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/). This search is eventually
  *   consistent: a new issue may be missing from its results "from a few seconds to minutes" after the create
  *   (https://developer.atlassian.com/cloud/jira/platform/search-and-reconcile); `indexLag(ms)` plays that.
@@ -34,6 +35,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { listen, sendJson, type RecordedRequest, type TlsOptions } from './listen.ts';
+import { tokenBuckets } from './token-bucket.ts';
 
 /** The text of an ADF document: what Jira's length limit counts. */
 function adfText(node: unknown): string {
@@ -86,6 +88,8 @@ export interface FakeJira {
   rateLimit(perSecond: number | undefined): void;
   /** Calls answered 429 by the burst limit since the last reset. */
   rateLimited: number;
+  /** Most issues one search page holds, whatever maxResults asks (Jira Cloud: 100 when fields are asked for). */
+  searchPageLimit: number;
   /** From now on, searches see an issue only `ms` after its creation (Jira Cloud's eventually consistent index). */
   indexLag(ms: number): void;
   /** Moves an issue to another project: new key, same id. Returns the `jira:issue_updated` body Jira would send. */
@@ -112,9 +116,8 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
   const faults: Array<{ fault: Fault; method?: string; pathPrefix?: string }> = [];
   let counter = 0;
   let chaos: { rateLimited: number; serverError: number; random?: () => number } = { rateLimited: 0, serverError: 0 };
-  let limit: number | undefined;
   let lagMs = 0;
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  const buckets = tokenBuckets();
   const issues = new Map<string, FakeIssue>();
   let base = '';
 
@@ -157,23 +160,15 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
 
   /** Takes a token from the call's bucket, or answers 429 with the headers Jira sends and returns false. */
   const withinBurstLimit = (request: RecordedRequest, response: ServerResponse): boolean => {
-    if (limit === undefined || !request.path.startsWith('/rest/api/3/')) return true;
+    if (!request.path.startsWith('/rest/api/3/')) return true;
     const endpoint = `${request.method} ${request.path.split('?')[0]?.replace(/\/issue\/[^/]+/, '/issue/{key}') ?? ''}`;
-    const now = request.receivedAt;
-    const bucket = buckets.get(endpoint) ?? { tokens: limit, at: now };
-    bucket.tokens = Math.min(limit, bucket.tokens + ((now - bucket.at) / 1000) * limit);
-    bucket.at = now;
-    buckets.set(endpoint, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return true;
-    }
+    const retryAfter = buckets.take(endpoint, request.receivedAt);
+    if (retryAfter === 0) return true;
     fake.rateLimited += 1;
-    const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / limit));
     const reset = new Date(Date.now() + retryAfter * 1000).toISOString().slice(0, 16) + 'Z';
     response.setHeader('Retry-After', String(retryAfter));
     response.setHeader('X-RateLimit-Reset', reset);
-    response.setHeader('X-RateLimit-Limit', String(limit));
+    response.setHeader('X-RateLimit-Limit', String(buckets.limit));
     response.setHeader('X-RateLimit-Remaining', '0');
     response.setHeader('RateLimit-Reason', 'jira-burst-based');
     errorCollection(response, 429, ['Rate limit exceeded.']);
@@ -280,16 +275,38 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
     if (path === '/rest/api/3/search/jql' && (request.method === 'GET' || request.method === 'POST')) {
       const params =
         request.method === 'GET'
-          ? { jql: url.searchParams.get('jql') ?? '', fields: list(url.searchParams, 'fields'), properties: list(url.searchParams, 'properties') }
-          : (JSON.parse(request.body) as { jql: string; fields?: string[]; properties?: string[] });
-      // The adapter's only query: labels = "<label>" [ORDER BY …], the whole query; anything else is refused.
+          ? {
+              jql: url.searchParams.get('jql') ?? '',
+              fields: list(url.searchParams, 'fields'),
+              properties: list(url.searchParams, 'properties'),
+              maxResults: Number(url.searchParams.get('maxResults') ?? '50'),
+              ...(url.searchParams.has('nextPageToken') ? { nextPageToken: url.searchParams.get('nextPageToken') ?? '' } : {}),
+            }
+          : (JSON.parse(request.body) as { jql: string; fields?: string[]; properties?: string[]; maxResults?: number; nextPageToken?: string });
+      const indexed = (issue: FakeIssue) => request.receivedAt - issue.createdAt >= lagMs;
+      // The batch read: id in (n, n, …), paged by nextPageToken, at most maxResults (capped at searchPageLimit) a page.
+      const ids = /^id in \(([\d, ]+)\)$/.exec(params.jql)?.[1];
+      if (ids !== undefined) {
+        const wanted = new Set(ids.split(',').map((id) => id.trim()));
+        const matching = [...issues.values()].filter((issue) => indexed(issue) && wanted.has(issue.id)).sort((a, b) => Number(a.id) - Number(b.id));
+        const start = params.nextPageToken === undefined ? 0 : Number(Buffer.from(params.nextPageToken, 'base64url').toString());
+        const size = Math.min(params.maxResults ?? 50, fake.searchPageLimit);
+        const page = matching.slice(start, start + size);
+        const isLast = start + size >= matching.length;
+        sendJson(response, 200, {
+          issues: page.map((issue) => issueJson(issue, params.fields ?? [], params.properties)),
+          isLast,
+          ...(isLast ? {} : { nextPageToken: Buffer.from(String(start + size)).toString('base64url') }),
+        });
+        return;
+      }
+      // The other query: labels = "<label>" [ORDER BY …], the whole query; anything else is refused.
       const quoted = /^labels\s*=\s*"((?:[^"\\]|\\.)*)"(?:\s+ORDER BY [a-z]+ (?:ASC|DESC))?$/.exec(params.jql)?.[1];
       if (quoted === undefined) {
         errorCollection(response, 400, [`The fake understands only labels = "…" queries, got: ${params.jql}`]);
         return;
       }
       const label = quoted.replace(/\\(.)/g, (_all, char: string) => ({ n: '\n', r: '\r', t: '\t' })[char] ?? char);
-      const indexed = (issue: FakeIssue) => request.receivedAt - issue.createdAt >= lagMs;
       const found = [...issues.values()].filter((issue) => indexed(issue) && issue.fields.labels.includes(label));
       sendJson(response, 200, { issues: found.map((issue) => issueJson(issue, params.fields ?? [], params.properties)), isLast: true });
       return;
@@ -325,6 +342,7 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
       chaos = rates;
     },
     rateLimited: 0,
+    searchPageLimit: 100,
     indexLag(ms) {
       lagMs = ms;
     },
@@ -345,15 +363,14 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
       return { timestamp: Date.now(), webhookEvent: 'jira:issue_deleted', issue: issueJson(issue) };
     },
     rateLimit(perSecond) {
-      limit = perSecond;
-      buckets.clear();
+      buckets.set(perSecond);
     },
     reset() {
       chaos = { rateLimited: 0, serverError: 0 };
-      limit = undefined;
       lagMs = 0;
-      buckets.clear();
+      buckets.set(undefined);
       fake.rateLimited = 0;
+      fake.searchPageLimit = 100;
       issues.clear();
       fake.requests.length = 0;
       faults.length = 0;

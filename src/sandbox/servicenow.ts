@@ -2,7 +2,8 @@
  * A fake ServiceNow instance: the Table API calls the bridge's adapter makes, basic auth, and the failure modes that
  * matter. Wire format from ServiceNow's public reference ("Table API", REST API reference):
  * - POST /api/now/table/{tableName} → 201 `{"result": {…record}}`; `sysparm_fields` limits the fields returned.
- * - GET /api/now/table/{tableName}?sysparm_query=…&sysparm_limit=… → 200 `{"result": [ … ]}`.
+ * - GET /api/now/table/{tableName}?sysparm_query=…&sysparm_limit=…&sysparm_offset=… → 200 `{"result": [ … ]}`; the query
+ *   `correlation_id=<v>` or `sys_idIN<id>,<id>,…` (encoded query operator IN, "Operators available for filters and queries").
  * - GET /api/now/table/{tableName}/{sys_id} → `{"result": {…}}`; 404 when absent.
  * - PATCH /api/now/table/{tableName}/{sys_id} → `{"result": {…}}` (journal fields such as work_notes append).
  * - Errors: `{"error": {"message", "detail"}, "status": "failure"}`; 401 without valid credentials; 429 with
@@ -16,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { createFakeCatalog, encodedQueryFilter, type FakeCatalog } from './servicenow-catalog.ts';
 import { listen, sendJson, type RecordedRequest, type TlsOptions } from './listen.ts';
+import { tokenBuckets } from './token-bucket.ts';
 
 export type SnRecord = Record<string, string> & { sys_id: string; number: string; state: string; correlation_id: string };
 export type SnMode =
@@ -37,6 +39,13 @@ export interface FakeServiceNow {
   twoStepCheckout: boolean;
   /** The next requests get these answers, in order. */
   inject(modes: SnMode[]): void;
+  /**
+   * From now on, allows `perSecond` Table API calls a second (a bucket holding one second's worth) and answers the
+   * rest 429 with Retry-After, as an inbound REST rate limit rule does; `undefined` lifts it.
+   */
+  rateLimit(perSecond: number | undefined): void;
+  /** Calls answered 429 by that limit since the last reset. */
+  rateLimited: number;
   /** Sets a record's state (as an agent closing it would) and returns the business rule's event body. */
   setState(table: string, sysId: string, state: number, closeNotes?: string, stage?: string): Record<string, unknown>;
   find(table: string, predicate: (record: SnRecord) => boolean): SnRecord | undefined;
@@ -54,6 +63,7 @@ export async function startFakeServiceNow(options: { username?: string; password
   const expected = `Basic ${Buffer.from(`${options.username ?? 'bridge'}:${options.password ?? 'sn-password'}`).toString('base64')}`;
   const tokens = new Set<string>();
   const modes: SnMode[] = [];
+  const buckets = tokenBuckets();
   const tables = new Map<string, Map<string, SnRecord>>();
   const workNotes = new Map<string, string[]>();
   let counter = 0;
@@ -98,6 +108,14 @@ export async function startFakeServiceNow(options: { username?: string; password
         response.setHeader('X-RateLimit-Rule', mode.rateLimit.rule);
       }
       failure(response, mode.status, mode.status === 429 ? 'Too Many Requests' : 'Internal server error');
+      return;
+    }
+    const retryAfter = request.path.startsWith('/api/now/') ? buckets.take('table api', request.receivedAt) : 0;
+    if (retryAfter > 0) {
+      fake.rateLimited += 1;
+      response.setHeader('Retry-After', String(retryAfter));
+      response.setHeader('X-RateLimit-Limit', String(buckets.limit));
+      failure(response, 429, 'Too Many Requests', 'Rate limit exceeded');
       return;
     }
     // OAuth client credentials (ServiceNow "OAuth inbound": POST /oauth_token.do, form-encoded, answers
@@ -146,8 +164,13 @@ export async function startFakeServiceNow(options: { username?: string; password
       return;
     }
     if (request.method === 'GET' && sysId === undefined) {
+      const query = url.searchParams.get('sysparm_query') ?? '';
+      // `sys_idIN<id>,<id>,…` (encoded query operator IN), paged by sysparm_offset and sysparm_limit.
+      const ids = /^sys_idIN([0-9a-f,]+)$/.exec(query)?.[1];
       const limit = Number(url.searchParams.get('sysparm_limit') ?? '10000');
-      const found = [...rows.values()].filter(encodedQueryFilter(url.searchParams.get('sysparm_query') ?? '')).slice(0, limit);
+      const offset = Number(url.searchParams.get('sysparm_offset') ?? '0');
+      const candidates = ids === undefined ? [...rows.values()].filter(encodedQueryFilter(query)) : [...new Set(ids.split(','))].map((id) => rows.get(id)).filter((r) => r !== undefined);
+      const found = candidates.slice(offset, offset + limit);
       sendJson(response, 200, { result: found.map((r) => pick(r, fields)) });
       return;
     }
@@ -182,6 +205,10 @@ export async function startFakeServiceNow(options: { username?: string; password
     inject(list) {
       modes.push(...list);
     },
+    rateLimit(perSecond) {
+      buckets.set(perSecond);
+    },
+    rateLimited: 0,
     setState(tableName, sysId, state, closeNotes = '', stage?: string) {
       const record = table(tableName).get(sysId);
       if (record === undefined) throw new Error(`no ${tableName} ${sysId}`);
@@ -209,6 +236,8 @@ export async function startFakeServiceNow(options: { username?: string; password
       tables.clear();
       workNotes.clear();
       modes.length = 0;
+      buckets.set(undefined);
+      fake.rateLimited = 0;
       fake.requests.length = 0;
       counter = 0;
       fake.twoStepCheckout = false;

@@ -5,10 +5,11 @@ import { LuaScript } from './lua-script.ts';
 import { decodeStep, encodeStep } from './step-id.ts';
 
 /**
- * C1 callback URLs expire after at most 30 days; a record is kept a while longer so a late service-desk event can
- * still be matched and reported as "already expired" rather than "unknown".
+ * `records.retentionDays`'s default. C1 callback URLs expire after 8 days by default and 30 at most; a record is kept a
+ * while longer so a late service-desk event can still be matched and reported as "already expired" rather than
+ * "unknown".
  */
-export const RECORD_TTL_SECONDS = 45 * 24 * 60 * 60;
+export const DEFAULT_RETENTION_DAYS = 45;
 
 /** The record field holding the in-flight marker of a create call (when the last call to the desk began). */
 export const CREATE_STARTED_FIELD = 'createStartedAt';
@@ -117,10 +118,13 @@ return 1
 export class CorrelationStore {
   private readonly redis: RedisClient;
   private readonly keys: RedisKeys;
+  /** How long a record, its history and its ticket index live (records.retentionDays), in seconds. */
+  private readonly ttl: number;
 
-  constructor(redis: RedisClient, keys: RedisKeys) {
+  constructor(redis: RedisClient, keys: RedisKeys, options: { retentionDays?: number } = {}) {
     this.redis = redis;
     this.keys = keys;
+    this.ttl = (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 24 * 60 * 60;
   }
 
   /**
@@ -137,7 +141,7 @@ export class CorrelationStore {
         // Always a key under the prefix (one Cluster slot), even when there is no token to remember.
         this.keys.replay(input.token?.jti ?? ''),
       ],
-      [input.taskId, input.stepId, input.kind, input.callbackUrl, input.at, RECORD_TTL_SECONDS, input.token?.answer ?? '', input.token?.ttlSeconds ?? 1, input.token === undefined ? '0' : '1'],
+      [input.taskId, input.stepId, input.kind, input.callbackUrl, input.at, this.ttl, input.token?.answer ?? '', input.token?.ttlSeconds ?? 1, input.token === undefined ? '0' : '1'],
     )) as [DeliveryOutcome, RecordState, string];
     return { outcome: reply[0], state: reply[1], answer: reply[2] };
   }
@@ -168,7 +172,7 @@ export class CorrelationStore {
     // the key the ticket was opened with (console search, `status`), and a key never passes to another ticket.
     await this.redis
       .multi()
-      .set(this.keys.ticket(ticket.system, ticket.key), step, 'EX', RECORD_TTL_SECONDS)
+      .set(this.keys.ticket(ticket.system, ticket.key), step, 'EX', this.ttl)
       .hset(record, {
         state: 'ticket_created',
         updatedAt: at,
@@ -180,7 +184,7 @@ export class CorrelationStore {
         ...(ticket.request === undefined ? {} : { ticketRequest: ticket.request }),
       })
       .rpush(history, JSON.stringify({ at, event: 'ticket_created', detail: `${ticket.system} ${ticket.key}${ticket.request === undefined ? '' : ` of request ${ticket.request}`}` }))
-      .set(this.keys.ticketById(ticket.system, ticket.id), step, 'EX', RECORD_TTL_SECONDS)
+      .set(this.keys.ticketById(ticket.system, ticket.id), step, 'EX', this.ttl)
       .sadd(this.keys.open(), step)
       .exec();
   }
@@ -190,7 +194,15 @@ export class CorrelationStore {
    * reconciliation calls it for every open ticket). Keeps an index entry's own expiry when it has one.
    */
   async indexTicketId(taskId: string, stepId: string, ticket: TicketRef): Promise<void> {
-    await this.redis.set(this.keys.ticketById(ticket.system, ticket.id), encodeStep(taskId, stepId), 'EX', RECORD_TTL_SECONDS, 'NX');
+    await this.indexTicketIds([{ taskId, stepId, ticket }]);
+  }
+
+  /** `indexTicketId` for many steps in one pipeline (a reconciliation batch). */
+  async indexTicketIds(steps: ReadonlyArray<{ taskId: string; stepId: string; ticket: TicketRef }>): Promise<void> {
+    if (steps.length === 0) return;
+    const write = this.redis.pipeline();
+    for (const { taskId, stepId, ticket } of steps) write.set(this.keys.ticketById(ticket.system, ticket.id), encodeStep(taskId, stepId), 'EX', this.ttl, 'NX');
+    await write.exec();
   }
 
   /**
@@ -281,6 +293,45 @@ export class CorrelationStore {
     return members.map(decodeStep).filter((step) => step !== undefined);
   }
 
+  /** The open set's members, read by SSCAN (a set of any size, without one long command), each once. */
+  async openMembers(): Promise<string[]> {
+    const seen = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.sscan(this.keys.open(), cursor, 'COUNT', 1000);
+      cursor = next;
+      for (const member of batch) seen.add(member);
+    } while (cursor !== '0');
+    return [...seen];
+  }
+
+  /**
+   * What reconciliation needs of open members, in one pipeline: the ticket, or `gone` when the record expired
+   * (records.retentionDays), or `decided` when the outcome is already fixed.
+   */
+  async openTickets(members: readonly string[]): Promise<OpenTicket[]> {
+    const read = this.redis.pipeline();
+    const steps = members.map(decodeStep);
+    for (const step of steps) if (step !== undefined) read.hmget(this.keys.record(step.taskId, step.stepId), 'taskId', 'outcome', 'ticketSystem', 'ticketKey', 'ticketId', 'ticketUrl', 'ticketContainer');
+    const replies = ((await read.exec()) ?? []).map(([, value]) => value as Array<string | null>);
+    let next = 0;
+    return members.map((member, index): OpenTicket => {
+      const step = steps[index];
+      if (step === undefined) return { member, state: 'gone' };
+      const [taskId, outcome, ticketSystem, ticketKey, ticketId, ticketUrl, ticketContainer] = replies[next++] ?? [];
+      if (taskId == null) return { member, ...step, state: 'gone' };
+      if (outcome != null) return { member, ...step, state: 'decided' };
+      if ((ticketSystem !== 'jira' && ticketSystem !== 'servicenow') || ticketKey == null) return { member, ...step, state: 'gone' };
+      const ticket = { system: ticketSystem, key: ticketKey, id: ticketId ?? ticketKey, url: ticketUrl ?? '', container: ticketContainer ?? '' } as const;
+      return { member, ...step, state: 'open', ticket };
+    });
+  }
+
+  /** Takes members out of the open set (their record expired: nothing is left to report to). */
+  async forgetOpen(members: readonly string[]): Promise<void> {
+    if (members.length > 0) await this.redis.srem(this.keys.open(), ...members);
+  }
+
   async get(taskId: string, stepId: string): Promise<CorrelationRecord | undefined> {
     const [hash, history] = await Promise.all([
       this.redis.hgetall(this.keys.record(taskId, stepId)),
@@ -301,6 +352,11 @@ export class CorrelationStore {
     };
   }
 }
+
+export type OpenTicket =
+  | { member: string; state: 'gone'; taskId?: string; stepId?: string }
+  | { member: string; state: 'decided'; taskId: string; stepId: string }
+  | { member: string; state: 'open'; taskId: string; stepId: string; ticket: TicketRef };
 
 /** The ticket a record points at, if one was created. */
 export function ticketOf(record: CorrelationRecord): TicketRef | undefined {

@@ -14,6 +14,10 @@ export function redisKeys(prefix: string) {
     taskSteps: (taskId: string) => `${prefix}:steps:${encodeURIComponent(taskId)}`,
     /** Task steps whose ticket is open: what reconciliation polls. */
     open: () => `${prefix}:open`,
+    /** Present while a desk answered 429: calls to it wait until the key expires (its Retry-After). */
+    pace: (desk: string) => `${prefix}:pace:${encodeURIComponent(desk)}`,
+    /** Held by the one reconciliation run in progress, across every worker process. */
+    reconcileLock: () => `${prefix}:reconcile-lock`,
   };
 }
 

@@ -55,6 +55,14 @@ export interface TicketSystem {
   findByTask(taskId: string, stepId: string, route: ChosenRoute): Promise<TicketRef | undefined>;
   /** Reads the ticket the record names (by its id), never one named by an event. A ticket gone is `deleted`. */
   getStatus(ref: TicketRef): Promise<TicketStatus>;
+  /** Most tickets `getStatuses` reads in one call (Jira: one JQL search; ServiceNow: one `sys_idIN` query). */
+  readonly batchSize: number;
+  /**
+   * Reads up to `batchSize` tickets at once, asking only for the fields a status needs (paged if the desk pages),
+   * keyed by ticket id. A ticket missing from the answer may be deleted, or not yet searchable: read it with
+   * `getStatus` before believing it gone.
+   */
+  getStatuses(refs: readonly TicketRef[]): Promise<Map<string, TicketStatus>>;
   comment(ref: TicketRef, text: string): Promise<void>;
   /** Proves the credentials work; answers who the bridge acts as. */
   probe(): Promise<string>;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBenchArgs } from '../../bench/args.ts';
 import { burstLines, memoryLines, pipelineProblems } from '../../bench/pipeline-report.ts';
 import { percentiles, type BurstResult } from '../../bench/pipeline.ts';
-import { cpuRatioLines, type Run } from '../../bench/report.ts';
+import { cpuRatioLines, ratioLines, ratios, type Run } from '../../bench/report.ts';
 import type { TargetName } from '../../bench/args.ts';
 
 const RESULTS = '/tmp/results.md';
@@ -34,13 +34,14 @@ describe('bench arguments', () => {
   it('runs every part and every ingest target, floor first, and writes results.md by default', () => {
     const options = parseBenchArgs([], RESULTS);
     expect(options.targets).toEqual(['bare', 'minimal', 'parsed', 'bridge']);
-    expect(options.parts).toEqual(['ingest', 'latency', 'burst']);
-    expect(options).toMatchObject({ burstTasks: 10_000, jiraRate: 100, latencyTasks: 200, resultsFile: RESULTS });
+    expect(options.parts).toEqual(['ingest', 'latency', 'burst', 'footprint', 'reconcile', 'two-desks']);
+    expect(options).toMatchObject({ burstTasks: 10_000, jiraRate: 100, latencyTasks: 200, footprintSteps: 200, reconcileTickets: 10_000, twoDesksTasks: 5000, resultsFile: RESULTS });
   });
 
   it('leaves results.md alone for a partial or quick run', () => {
     expect(parseBenchArgs(['--parts', 'burst,latency'], RESULTS)).toMatchObject({ parts: ['latency', 'burst'], resultsFile: undefined });
     expect(parseBenchArgs(['--quick'], RESULTS)).toMatchObject({ burstTasks: 300, latencyTasks: 30, resultsFile: undefined });
+    expect(parseBenchArgs(['--parts', 'two-desks,reconcile'], RESULTS)).toMatchObject({ parts: ['reconcile', 'two-desks'], resultsFile: undefined });
   });
 
   it('refuses unknown parts and sizes that are not whole positive numbers, saying which flag', () => {
@@ -48,6 +49,8 @@ describe('bench arguments', () => {
     expect(() => parseBenchArgs(['--burst-tasks', '2.5'], RESULTS)).toThrow(/--burst-tasks must be a whole number/);
     expect(() => parseBenchArgs(['--jira-rate', '0'], RESULTS)).toThrow(/--jira-rate must be a positive number/);
     expect(() => parseBenchArgs(['--latency-tasks', 'many'], RESULTS)).toThrow(/--latency-tasks must be a positive number/);
+    expect(() => parseBenchArgs(['--reconcile-tickets', '0'], RESULTS)).toThrow(/--reconcile-tickets must be a positive number/);
+    expect(() => parseBenchArgs(['--two-desks-tasks', '1.5'], RESULTS)).toThrow(/--two-desks-tasks must be a whole number/);
   });
 });
 
@@ -62,18 +65,35 @@ describe('bench ingest report', () => {
       run('bridge', 2, { server: 420, redis: 90, load: 50 }),
     ];
     const lines = cpuRatioLines(runs);
-    expect(lines[0]).toBe('bridge/minimal CPU per request, target process: 1.32; all processes: 1.34 (the throughput aim needs about ≤ 1.25)');
+    expect(lines[0]).toBe('bridge/parsed CPU per request, target process: 1.17; all processes: 1.22 (aim ≤ 1.15, all processes): NOT MET');
     expect(lines[1]).toBe(
       "where the bridge's 140 µs/req over minimal go (all processes): 40 to parsing, checking and mapping the payload (parsed − minimal), " +
         "100 to the delivery record with the token's answer, request logging and metrics (bridge − parsed); parsed/minimal alone: 1.10",
     );
   });
 
-  it('gives the plain ratio without the parsed reference, and nothing without minimal or bridge', () => {
-    const minimal = run('minimal', 1, { server: 300, redis: 60, load: 40 });
-    const bridge = run('bridge', 1, { server: 450, redis: 90, load: 60 });
-    expect(cpuRatioLines([minimal, bridge])).toEqual(['bridge/minimal CPU per request, target process: 1.50; all processes: 1.50 (the throughput aim needs about ≤ 1.25)']);
-    expect(cpuRatioLines([minimal, run('parsed', 1, { server: 340, redis: 60, load: 40 })])).toEqual([]);
+  it('holds the CPU aim against parsed alone, and says nothing without parsed or bridge', () => {
+    const parsed = run('parsed', 1, { server: 400, redis: 60, load: 40 });
+    const bridge = run('bridge', 1, { server: 440, redis: 70, load: 40 });
+    expect(cpuRatioLines([parsed, bridge])).toEqual(['bridge/parsed CPU per request, target process: 1.10; all processes: 1.10 (aim ≤ 1.15, all processes): MET']);
+    expect(cpuRatioLines([run('minimal', 1, { server: 300, redis: 60, load: 40 }), bridge])).toEqual([]);
+  });
+
+  it('holds throughput and p99 to parsed in the same round (≥ 0.85, ≤ 1.20), and keeps bridge/minimal for the record', () => {
+    const withLoad = (target: TargetName, requestsPerSecond: number, p99: number): Run => {
+      const base = run(target, 1, { server: 1, redis: 1, load: 1 });
+      return { ...base, load: { ...base.load, requestsPerSecond, p99 } };
+    };
+    const met = ratios([withLoad('minimal', 3000, 20), withLoad('parsed', 2600, 24), withLoad('bridge', 2300, 28)]);
+    expect(met).toMatchObject({ throughputMet: true, p99Met: true });
+    expect(ratioLines(met)).toEqual([
+      'bridge/parsed throughput: 0.88 (aim ≥ 0.85): MET',
+      'bridge/parsed p99:        1.17 (aim ≤ 1.20): MET',
+      'bridge/minimal (no aim): throughput 0.77, p99 1.40',
+    ]);
+    const missed = ratios([withLoad('parsed', 2600, 24), withLoad('bridge', 2000, 30)]);
+    expect(missed).toMatchObject({ throughputMet: false, p99Met: false, minimal: undefined });
+    expect(ratioLines(ratios([withLoad('minimal', 3000, 20), withLoad('bridge', 2300, 28)]))).toEqual(['Ratios need both the parsed and the bridge targets in the run.']);
   });
 });
 

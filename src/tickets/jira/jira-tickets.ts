@@ -34,6 +34,12 @@ export interface JiraTicketsOptions {
   timeZone?: string;
 }
 
+/**
+ * Issues read per JQL search: Jira Cloud's `search/jql` returns at most 100 issues a page when fields are asked for
+ * (more only for ids or keys alone), and a JQL `id in (…)` of 100 numbers stays far below any query length limit.
+ */
+export const JIRA_BATCH_SIZE = 100;
+
 function requireRoute(route: ChosenRoute) {
   const target = route.target.jira;
   if (target === undefined) throw new Error(`route ${route.name} has no jira target`);
@@ -60,9 +66,20 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
     container: project,
   });
 
+  type IssueFields = { status?: { name?: string; statusCategory?: { key?: string } }; resolution?: { name?: string } | null } | undefined;
+  const statusOf = (issue: { key?: string | undefined; fields?: unknown }, ticket: TicketRef): TicketStatus => {
+    const fields = issue.fields as IssueFields;
+    const status = jiraOutcome(
+      { status: fields?.status?.name ?? '', statusCategory: fields?.status?.statusCategory?.key ?? '', resolution: fields?.resolution?.name },
+      config.erroredResolutions,
+    );
+    return issue.key === undefined || issue.key === ticket.key ? status : { ...status, renamed: { key: issue.key, url: browseUrl(issue.key) } };
+  };
+
   return {
     name: 'jira',
     searchLagMs: config.indexLagSeconds * 1000,
+    batchSize: JIRA_BATCH_SIZE,
 
     async create({ request, route }: CreateTicketInput) {
       const target = requireRoute(route);
@@ -103,17 +120,38 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
     async getStatus(ticket): Promise<TicketStatus> {
       try {
         // By id: an issue moved to another project gets a new key and keeps its id.
-        const issue = await (await jiraClient()).issues.getIssue({ issueIdOrKey: ticket.id, fields: ['status', 'resolution'] });
-        const fields = issue.fields as { status?: { name?: string; statusCategory?: { key?: string } }; resolution?: { name?: string } | null } | undefined;
-        const status = jiraOutcome(
-          { status: fields?.status?.name ?? '', statusCategory: fields?.status?.statusCategory?.key ?? '', resolution: fields?.resolution?.name },
-          config.erroredResolutions,
-        );
-        return issue.key === undefined || issue.key === ticket.key ? status : { ...status, renamed: { key: issue.key, url: browseUrl(issue.key) } };
+        return statusOf(await (await jiraClient()).issues.getIssue({ issueIdOrKey: ticket.id, fields: ['status', 'resolution'] }), ticket);
       } catch (error) {
         if (isIssueMissing(error)) return { final: true, outcome: 'errored', status: 'deleted', deleted: true };
         throw classifyJiraError(error, `get issue ${ticket.key}`);
       }
+    },
+
+    async getStatuses(tickets) {
+      const statuses = new Map<string, TicketStatus>();
+      // Issue ids are numbers; anything else (a record of an old version naming only the key) is read alone.
+      const byId = new Map(tickets.filter((ticket) => /^\d+$/.test(ticket.id)).map((ticket) => [ticket.id, ticket]));
+      if (byId.size === 0) return statuses;
+      const jql = `id in (${[...byId.keys()].join(', ')})`;
+      let nextPageToken: string | undefined;
+      try {
+        do {
+          const page = await (await jiraClient()).issueSearch.searchAndReconsileIssuesUsingJqlPost({
+            jql,
+            fields: ['status', 'resolution'],
+            maxResults: byId.size,
+            ...(nextPageToken === undefined ? {} : { nextPageToken }),
+          });
+          for (const issue of page.issues ?? []) {
+            const ticket = issue.id === undefined ? undefined : byId.get(issue.id);
+            if (ticket !== undefined) statuses.set(ticket.id, statusOf(issue, ticket));
+          }
+          nextPageToken = page.isLast === true ? undefined : (page.nextPageToken ?? undefined);
+        } while (nextPageToken !== undefined);
+      } catch (error) {
+        throw classifyJiraError(error, `search ${byId.size.toString()} issues by id`);
+      }
+      return statuses;
     },
 
     async probe() {

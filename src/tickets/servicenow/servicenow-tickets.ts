@@ -9,7 +9,7 @@ import type { TicketRequest } from '../../domain/provisioning-request.ts';
 import type { ChosenRoute } from '../../domain/routing.ts';
 import { DEFAULT_SCOPE_OPTIONS } from '../../domain/template-scope.ts';
 import { TicketSystemError } from '../ticket-error.ts';
-import type { CreateTicketInput, TicketRef, TicketSystem } from '../ticket-system.ts';
+import type { CreateTicketInput, TicketRef, TicketStatus, TicketSystem } from '../ticket-system.ts';
 import { catalogOrderBody, requestedForNote, requestedItemFields } from './catalog-body.ts';
 import { afterOrder, createCatalogOrders } from './catalog-order.ts';
 import { createUserFinder } from './find-user.ts';
@@ -21,6 +21,9 @@ export { serviceNowCorrelationId } from './record-body.ts';
 
 type ServiceNowConfig = NonNullable<BridgeConfig['servicenow']>;
 type Table = 'incident' | 'sc_task' | 'sc_req_item';
+
+/** Records read per Table API query (`sys_idIN…`, one page of `sysparm_limit`). */
+export const SN_BATCH_SIZE = 100;
 
 const STATE_LABELS: Record<string, Record<number, string>> = {
   incident: { 1: 'New', 2: 'In Progress', 3: 'On Hold', 6: 'Resolved', 7: 'Closed', 8: 'Canceled' },
@@ -117,10 +120,22 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
     return ref('sc_req_item', tracked, order.requestNumber);
   }
 
+  const statusOf = (ticket: TicketRef, record: SnRecord | undefined): TicketStatus => {
+    const code = Number.parseInt(record?.state ?? '', 10);
+    const label = STATE_LABELS[ticket.container]?.[code];
+    return serviceNowOutcome(
+      record?.state,
+      config.states[ticket.container as Table],
+      label === undefined ? undefined : `${label} (${code.toString()})`,
+      ticket.container === 'sc_req_item' ? { value: record?.stage, cancelled: config.cancelledStages } : undefined,
+    );
+  };
+
   return {
     name: 'servicenow',
     // The Table API reads the table itself: a record is found by correlation_id as soon as it is created.
     searchLagMs: 0,
+    batchSize: SN_BATCH_SIZE,
 
     async create({ request, route }: CreateTicketInput) {
       const target = targetOf(route);
@@ -143,6 +158,30 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
       return ref(target.table, first, parent?.number);
     },
 
+    async getStatuses(tickets) {
+      const statuses = new Map<string, TicketStatus>();
+      // sys_ids are 32 hex digits; nothing else may reach the encoded query (a comma or `^` would widen it).
+      const valid = tickets.filter((ticket) => /^[0-9a-f]{32}$/.test(ticket.id));
+      for (const table of new Set(valid.map((ticket) => ticket.container))) {
+        const inTable = new Map(valid.filter((ticket) => ticket.container === table).map((ticket) => [ticket.id, ticket]));
+        for (let offset = 0; ; offset += SN_BATCH_SIZE) {
+          const query = new URLSearchParams({
+            sysparm_query: `sys_idIN${[...inTable.keys()].join(',')}`,
+            sysparm_fields: table === 'sc_req_item' ? 'sys_id,number,state,stage' : 'sys_id,number,state',
+            sysparm_limit: String(SN_BATCH_SIZE),
+            sysparm_offset: String(offset),
+          });
+          const page = ((await call(`read ${inTable.size.toString()} ${table} records`, 'GET', `${tablePath(table)}?${query.toString()}`)) as SnRecord[] | undefined) ?? [];
+          for (const record of page) {
+            const ticket = record.sys_id === undefined ? undefined : inTable.get(record.sys_id);
+            if (ticket !== undefined) statuses.set(ticket.id, statusOf(ticket, record));
+          }
+          if (page.length < SN_BATCH_SIZE) break;
+        }
+      }
+      return statuses;
+    },
+
     async getStatus(ticket) {
       const ritm = ticket.container === 'sc_req_item';
       // The record the bridge created, by its sys_id in its own table: a copy carrying the same correlation_id, or an
@@ -156,14 +195,7 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
         if (error instanceof TicketSystemError && error.status === 404) return { final: true, outcome: 'errored', status: 'deleted', deleted: true };
         throw error;
       }
-      const code = Number.parseInt(result?.state ?? '', 10);
-      const label = STATE_LABELS[ticket.container]?.[code];
-      return serviceNowOutcome(
-        result?.state,
-        config.states[ticket.container as Table],
-        label === undefined ? undefined : `${label} (${code.toString()})`,
-        ritm ? { value: result?.stage, cancelled: config.cancelledStages } : undefined,
-      );
+      return statusOf(ticket, result);
     },
 
     async probe() {

@@ -10,7 +10,8 @@ describe('config defaults', () => {
     expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'c1tb', waitForReplicas: 0, waitForReplicasTimeoutMs: 1_000, memoryWarningPercent: 80 });
     expect(config.conductorone.clockToleranceSeconds).toBe(30);
     expect(config.jobs).toEqual({ attempts: 12, backoffMs: 2000, lockDurationMs: 30_000, onCreateFailure: 'report' });
-    expect(config.reconcile).toEqual({ intervalSeconds: 300 });
+    expect(config.reconcile).toEqual({ intervalSeconds: 300, concurrency: 2 });
+    expect(config.records).toEqual({ retentionDays: 45 });
     expect(config.routes).toEqual([]);
     expect(config.defaultRoute).toBeUndefined();
     expect(config.jira).toBeUndefined();
