@@ -158,19 +158,23 @@ describe('Redis failover under a burst', () => {
     const master = await startOwnRedis();
     const replica = await startOwnRedis(['--replicaof', '127.0.0.1', master.port.toString()]);
     const sentinel = await startOwnSentinel(master, 'bridge-master', { downAfterMs: 1000, failoverTimeoutMs: 5000 });
+    let replacement: OwnRedis | undefined;
     try {
       const summary = await burstThroughFailover({
         redisLines: `redis: { url: "redis://127.0.0.1:1", waitForReplicas: 1, prefix: fo-${randomUUID().slice(0, 8)}, sentinels: [{ host: 127.0.0.1, port: ${sentinel.port.toString()} }], sentinelName: bridge-master }`,
         async failOver() {
           await master.stop();
           await sentinel.masterMoved?.(replica.port);
-          // The old master comes back; Sentinel turns it into the new master's replica.
-          await master.restart?.();
-          await replicaOf(master, replica.port);
+          // The dead master is replaced by a new server replicating the promoted one (with waitForReplicas the new
+          // master refuses to confirm writes until it has a replica again). The old one stays down: restarted as it
+          // was, it would come back as an empty master until Sentinel got round to demoting it.
+          replacement = await startOwnRedis(['--replicaof', '127.0.0.1', replica.port.toString()]);
+          await replicaOf(replacement, replica.port);
         },
       });
       console.error(`sentinel failover: ${summary}`);
     } finally {
+      await replacement?.stop();
       await sentinel.stop();
       await replica.stop();
       await master.stop();
