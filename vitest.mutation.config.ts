@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The tests that exercise the mutated modules (src/verify, src/jobs/send-callback.ts, src/store, src/domain), for
+ * The tests that exercise the mutated modules (src/verify, src/jobs, src/store, src/domain), for
  * `npm run test:mutation`: running only these keeps a mutation run practical on a small machine.
  */
 export default defineConfig({
@@ -19,6 +19,16 @@ export default defineConfig({
       'test/integration/conductorone-outages.test.ts',
       'test/integration/callbacks/**/*.test.ts',
       'test/integration/failures/callback-landed.test.ts',
+      // The jobs and stores that desk events, create failures, pacing and reconciliation run through.
+      'test/integration/failures/create-failure.test.ts',
+      'test/integration/jira/desk-events.test.ts',
+      'test/integration/jira/create-index-lag.test.ts',
+      'test/integration/servicenow/desk-events.test.ts',
+      'test/integration/pace/**/*.test.ts',
+      'test/integration/reconcile/**/*.test.ts',
+      'test/integration/records-retention.test.ts',
+      'test/integration/health-metrics.test.ts',
+      'test/integration/route-conditions.test.ts',
       'test/integration/verify/**/*.test.ts',
       'test/integration/jira/round-trip.test.ts',
       'test/integration/servicenow/round-trip.test.ts',
