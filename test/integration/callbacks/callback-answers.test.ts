@@ -186,8 +186,10 @@ describe('send-callback: answers that are retried', () => {
     const url = `${scripted.url}/api/v1/webhooks/callback/${randomUUID()}`;
     const taskId = await deliver(url);
     const job = await waitFor('the job to wait for its retry', async () => {
-      const current = await bridge.deps.queues.sendCallback.getJob(`${taskId}|${STEP}`);
-      return current !== undefined && (await current.getState()) === 'delayed' ? current : undefined;
+      // The state first, then the job: a job read before its move to delayed still carries no delay.
+      const queue = bridge.deps.queues.sendCallback;
+      if ((await queue.getJobState(`${taskId}|${STEP}`)) !== 'delayed') return undefined;
+      return queue.getJob(`${taskId}|${STEP}`);
     });
     // BullMQ keeps the delay it was given for the retry: Retry-After's 2 s, where the backoff alone gives 5–10 ms.
     expect(job.delay).toBe(2_000);
