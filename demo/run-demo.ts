@@ -11,9 +11,9 @@ import { buildApp } from '../src/app.ts';
 import { configSchema } from '../src/config/schema.ts';
 import { createDeps } from '../src/deps.ts';
 import { createLogger } from '../src/log/logger.ts';
-import { adfToText } from '../src/tickets/jira/adf.ts';
+import { adfToText } from '../src/desks/jira/adf.ts';
 import { startFakeConductorOne } from '../src/sandbox/conductorone.ts';
-import { startFakeJira } from '../src/sandbox/jira.ts';
+import { startFakeJira } from '../src/desks/jira/fake-jira.ts';
 
 const say = (line = '') => console.log(line);
 const indent = (text: string) => text.split('\n').map((line) => `    ${line}`).join('\n');

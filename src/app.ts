@@ -4,8 +4,8 @@ import type { AdminDeps } from './http/admin.ts';
 import { conductorOneWebhook, type C1WebhookDeps } from './http/conductorone-webhook.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { healthRoutes, type HealthDeps } from './http/health.ts';
-import { jiraWebhook, type JiraWebhookDeps } from './http/jira-webhook.ts';
-import { serviceNowWebhook, type ServiceNowWebhookDeps } from './http/servicenow-webhook.ts';
+import { jiraWebhook, type JiraWebhookDeps } from './desks/jira/jira-webhook.ts';
+import { serviceNowWebhook, type ServiceNowWebhookDeps } from './desks/servicenow/servicenow-webhook.ts';
 import type { SandboxRoutesDeps } from './sandbox/sandbox-routes.ts';
 
 export interface AppDeps {

@@ -1,8 +1,9 @@
 import type { BridgeConfig } from '../config/schema.ts';
 import { redisLabel } from '../store/redis-connection.ts';
-import { serviceNowOnlineChecks } from '../tickets/servicenow/check-servicenow-online.ts';
-import { TicketSystemError } from '../tickets/ticket-error.ts';
-import type { SystemName, TicketSystem } from '../tickets/ticket-system.ts';
+import { serviceNowOnlineChecks } from '../desks/servicenow/check-servicenow-online.ts';
+import { TicketSystemError } from '../desks/ticket-error.ts';
+import type { TicketSystem } from '../desks/ticket-system.ts';
+import type { SystemName } from '../domain/ticket.ts';
 import { C1_ALGORITHMS } from '../verify/c1-token.ts';
 
 export interface OnlineDeps {

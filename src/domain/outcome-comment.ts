@@ -1,4 +1,4 @@
-import type { Outcome, TicketRef, TicketStatus } from '../tickets/ticket-system.ts';
+import type { Outcome, TicketRef, TicketStatus } from './ticket.ts';
 
 const SYSTEM_NAME = { jira: 'Jira issue', servicenow: 'ServiceNow record' } as const;
 

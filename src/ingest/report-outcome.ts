@@ -1,6 +1,6 @@
 import { stepJobId, type Queues } from '../queue/queues.ts';
 import type { CorrelationStore } from '../store/correlation-store.ts';
-import type { Outcome } from '../tickets/ticket-system.ts';
+import type { Outcome } from '../domain/ticket.ts';
 
 export interface ReportDeps {
   store: CorrelationStore;

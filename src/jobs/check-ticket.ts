@@ -1,7 +1,7 @@
 import { outcomeComment } from '../domain/outcome-comment.ts';
 import { reportOutcome } from '../ingest/report-outcome.ts';
 import { ticketOf } from '../store/correlation-store.ts';
-import type { TicketRef, TicketStatus } from '../tickets/ticket-system.ts';
+import type { TicketRef, TicketStatus } from '../domain/ticket.ts';
 import type { JobDeps } from './job-deps.ts';
 
 export type TicketCheck =

@@ -5,7 +5,7 @@ import { reportOutcome } from '../ingest/report-outcome.ts';
 import { waitForDesk } from '../queue/desk-wait.ts';
 import type { CreateTicketJob } from '../queue/queues.ts';
 import { ticketOf } from '../store/correlation-store.ts';
-import type { TicketRef } from '../tickets/ticket-system.ts';
+import type { TicketRef } from '../domain/ticket.ts';
 import { findOrCreate } from './find-or-create.ts';
 import type { JobDeps } from './job-deps.ts';
 

@@ -2,8 +2,9 @@ import { DelayedError, type Job } from 'bullmq';
 import type { ChosenRoute } from '../domain/routing.ts';
 import type { CreateTicketJob } from '../queue/queues.ts';
 import { CREATE_STARTED_FIELD, type CorrelationRecord } from '../store/correlation-store.ts';
-import { TicketSystemError } from '../tickets/ticket-error.ts';
-import type { TicketRef, TicketSystem } from '../tickets/ticket-system.ts';
+import { TicketSystemError } from '../desks/ticket-error.ts';
+import type { TicketSystem } from '../desks/ticket-system.ts';
+import type { TicketRef } from '../domain/ticket.ts';
 import type { JobDeps } from './job-deps.ts';
 
 /** A 4xx other than 408 means the desk refused the create: nothing was opened. */

@@ -5,7 +5,8 @@ import type { Queues } from '../queue/queues.ts';
 import type { CorrelationStore } from '../store/correlation-store.ts';
 import type { DeskPace } from '../store/desk-pace.ts';
 import type { RunLock } from '../store/run-lock.ts';
-import type { SystemName, TicketSystem } from '../tickets/ticket-system.ts';
+import type { TicketSystem } from '../desks/ticket-system.ts';
+import type { SystemName } from '../domain/ticket.ts';
 
 export interface JobDeps {
   config: Pick<BridgeConfig, 'routes' | 'defaultRoute' | 'conductorone' | 'jobs' | 'reconcile'>;

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OpenTicket } from '../store/correlation-store.ts';
 import { DEFAULT_PAUSE_MS } from '../store/desk-pace.ts';
-import { TicketSystemError } from '../tickets/ticket-error.ts';
-import type { TicketStatus, TicketSystem } from '../tickets/ticket-system.ts';
+import { TicketSystemError } from '../desks/ticket-error.ts';
+import type { TicketSystem } from '../desks/ticket-system.ts';
+import type { TicketStatus } from '../domain/ticket.ts';
 import { reportIfFinal } from './check-ticket.ts';
 import type { JobDeps } from './job-deps.ts';
 

@@ -2,7 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { isFinalAttempt } from '../queue/final-attempt.ts';
 import type { SendCallbackJob } from '../queue/queues.ts';
 import { ticketOf } from '../store/correlation-store.ts';
-import { parseRetryAfter } from '../tickets/ticket-error.ts';
+import { parseRetryAfter } from '../desks/ticket-error.ts';
 import type { JobDeps } from './job-deps.ts';
 
 export class CallbackRetryError extends Error {

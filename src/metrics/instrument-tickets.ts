@@ -1,5 +1,5 @@
-import { TicketSystemError } from '../tickets/ticket-error.ts';
-import type { TicketSystem } from '../tickets/ticket-system.ts';
+import { TicketSystemError } from '../desks/ticket-error.ts';
+import type { TicketSystem } from '../desks/ticket-system.ts';
 import type { Metrics } from './metrics.ts';
 
 /** The same TicketSystem, with each call timed and each failure counted. */

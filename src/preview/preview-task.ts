@@ -8,10 +8,10 @@ import type { BridgeConfig } from '../config/schema.ts';
 import { noRouteComment } from '../domain/outcome-comment.ts';
 import { toProvisioningRequest, type ProvisioningRequest } from '../domain/provisioning-request.ts';
 import { decideRoute, type RouteVerdict } from '../domain/routing.ts';
-import { adfToText } from '../tickets/jira/adf.ts';
-import { jiraIssueBody, type JiraIssueBody } from '../tickets/jira/issue-body.ts';
-import { catalogOrderBody, requestedItemFields } from '../tickets/servicenow/catalog-body.ts';
-import { serviceNowRecordBody } from '../tickets/servicenow/record-body.ts';
+import { adfToText } from '../desks/jira/adf.ts';
+import { jiraIssueBody, type JiraIssueBody } from '../desks/jira/issue-body.ts';
+import { catalogOrderBody, requestedItemFields } from '../desks/servicenow/catalog-body.ts';
+import { serviceNowRecordBody } from '../desks/servicenow/record-body.ts';
 
 export type PreviewConfig = Pick<BridgeConfig, 'routes' | 'defaultRoute' | 'conductorone' | 'templates'>;
 

@@ -6,7 +6,7 @@ import type { JobDeps } from '../jobs/job-deps.ts';
 import { reconcile } from '../jobs/reconcile.ts';
 import { sendCallback } from '../jobs/send-callback.ts';
 import { DEFAULT_PAUSE_MS } from '../store/desk-pace.ts';
-import { TicketSystemError } from '../tickets/ticket-error.ts';
+import { TicketSystemError } from '../desks/ticket-error.ts';
 import { retryAfterBackoff } from './backoff.ts';
 import { putBack, waitForDesk } from './desk-wait.ts';
 import { keepTrying } from './keep-trying.ts';

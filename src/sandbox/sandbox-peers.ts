@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { configSchema, type BridgeConfig } from '../config/schema.ts';
 import { startFakeConductorOne, type FakeConductorOne } from './conductorone.ts';
-import { startFakeJira, type FakeJira } from './jira.ts';
-import { startFakeServiceNow, type FakeServiceNow } from './servicenow.ts';
+import { startFakeJira, type FakeJira } from '../desks/jira/fake-jira.ts';
+import { startFakeServiceNow, type FakeServiceNow } from '../desks/servicenow/fake-servicenow.ts';
 
 /** The peers of a sandbox bridge, each a real HTTP server on 127.0.0.1 speaking its system's wire format. */
 export interface SandboxPeers {

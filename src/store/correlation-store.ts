@@ -1,5 +1,5 @@
 import type { RedisClient } from './redis-connection.ts';
-import type { TicketRef } from '../tickets/ticket-system.ts';
+import type { TicketRef } from '../domain/ticket.ts';
 import type { RedisKeys } from './redis-keys.ts';
 import { LuaScript } from './lua-script.ts';
 import { decodeStep, encodeStep } from './step-id.ts';

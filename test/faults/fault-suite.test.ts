@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture } from '../fixtures/load-fixture.ts';
 import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../../src/sandbox/jira.ts';
+import { startFakeJira, type FakeJira } from '../../src/desks/jira/fake-jira.ts';
 import { startBridgeProcess, writeConfig, type BridgeProcess } from '../helpers/bridge-process.ts';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.ts';
 import { seededRandom } from '../helpers/seeded-random.ts';

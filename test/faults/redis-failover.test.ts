@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../../src/sandbox/jira.ts';
+import { startFakeJira, type FakeJira } from '../../src/desks/jira/fake-jira.ts';
 import { startBridgeProcess, writeConfig, type BridgeProcess } from '../helpers/bridge-process.ts';
 import { BURST_PUBLIC_URL, effectCounts, resolveNewIssues, sendBurst } from '../helpers/grant-burst.ts';
 import { startOwnCluster } from '../helpers/redis-cluster.ts';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../../src/sandbox/jira.ts';
-import { startFakeServiceNow, type FakeServiceNow } from '../../src/sandbox/servicenow.ts';
+import { startFakeJira, type FakeJira } from '../../src/desks/jira/fake-jira.ts';
+import { startFakeServiceNow, type FakeServiceNow } from '../../src/desks/servicenow/fake-servicenow.ts';
 import { startTestBridge, type TestBridge } from './test-bridge.ts';
 
 export interface DeskPeers<D> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../../src/sandbox/jira.ts';
+import { startFakeJira, type FakeJira } from '../../src/desks/jira/fake-jira.ts';
 import { loadFixture } from '../fixtures/load-fixture.ts';
 import { startTestBridge, type TestBridge } from './test-bridge.ts';
 import { waitFor } from './wait-for.ts';

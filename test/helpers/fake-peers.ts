@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../../src/sandbox/jira.ts';
+import { startFakeJira, type FakeJira } from '../../src/desks/jira/fake-jira.ts';
 import type { RecordedRequest } from '../../src/sandbox/listen.ts';
 import { loadFixture, type Fixtures } from '../fixtures/load-fixture.ts';
 import type { DepsOverrides } from '../../src/deps.ts';

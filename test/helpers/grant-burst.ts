@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FakeConductorOne } from '../../src/sandbox/conductorone.ts';
-import type { FakeJira } from '../../src/sandbox/jira.ts';
+import type { FakeJira } from '../../src/desks/jira/fake-jira.ts';
 import { loadFixture } from '../fixtures/load-fixture.ts';
 
 export const BURST_PUBLIC_URL = 'https://bridge.acme.example';

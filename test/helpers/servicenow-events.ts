@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { startFakeServiceNow, type FakeServiceNow } from '../../src/sandbox/servicenow.ts';
+import { startFakeServiceNow, type FakeServiceNow } from '../../src/desks/servicenow/fake-servicenow.ts';
 import { useDeskPeers, type DeskPeers } from './desk-peers.ts';
 import type { TestBridge } from './test-bridge.ts';
 import { waitFor } from './wait-for.ts';

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../../src/sandbox/jira.ts';
+import { startFakeJira, type FakeJira } from '../../src/desks/jira/fake-jira.ts';
 import { writeConfig } from '../helpers/bridge-process.ts';
 import { deleteUnder, REDIS_URL } from '../helpers/redis.ts';
 import { startTestBridge } from '../helpers/test-bridge.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfToken, csrfTokenValid } from '../../src/http/console/csrf.ts';
-import type { FakeJira } from '../../src/sandbox/jira.ts';
+import type { FakeJira } from '../../src/desks/jira/fake-jira.ts';
 import { CONSOLE_ADMIN, GRANT_JOB_ID, startBridgeWithFailedTask, type FailedTask } from '../helpers/failed-task.ts';
 import type { TestBridge } from '../helpers/test-bridge.ts';
 import { waitFor } from '../helpers/wait-for.ts';

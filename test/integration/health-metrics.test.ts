@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../../src/sandbox/jira.ts';
+import { startFakeJira, type FakeJira } from '../../src/desks/jira/fake-jira.ts';
 import { startOwnRedis } from '../helpers/redis-server.ts';
 import { startTestBridge } from '../helpers/test-bridge.ts';
 import { waitFor } from '../helpers/wait-for.ts';

@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeConductorOne, type FakeConductorOne } from '../../../src/sandbox/conductorone.ts';
-import { startFakeJira, type FakeJira } from '../../../src/sandbox/jira.ts';
+import { startFakeJira, type FakeJira } from '../../../src/desks/jira/fake-jira.ts';
 import { loadFixture } from '../../fixtures/load-fixture.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
 import { waitFor } from '../../helpers/wait-for.ts';

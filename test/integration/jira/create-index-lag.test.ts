@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CREATE_STARTED_FIELD } from '../../../src/store/correlation-store.ts';
-import { startFakeJira } from '../../../src/sandbox/jira.ts';
+import { startFakeJira } from '../../../src/desks/jira/fake-jira.ts';
 import { loadFixture } from '../../fixtures/load-fixture.ts';
 import { useDeskPeers } from '../../helpers/desk-peers.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';

@@ -5,11 +5,11 @@ import { configSchema } from '../../../src/config/schema.ts';
 import { toProvisioningRequest, type ProvisioningRequest } from '../../../src/domain/provisioning-request.ts';
 import { chooseRoute, type ChosenRoute } from '../../../src/domain/routing.ts';
 import { previewTask } from '../../../src/preview/preview-task.ts';
-import { adfToText } from '../../../src/tickets/jira/adf.ts';
-import { createJiraTickets, JIRA_PROPERTY_KEY } from '../../../src/tickets/jira/jira-tickets.ts';
-import { TicketSystemError } from '../../../src/tickets/ticket-error.ts';
-import type { TicketSystem } from '../../../src/tickets/ticket-system.ts';
-import { startFakeJira, type FakeJira } from '../../../src/sandbox/jira.ts';
+import { adfToText } from '../../../src/desks/jira/adf.ts';
+import { createJiraTickets, JIRA_PROPERTY_KEY } from '../../../src/desks/jira/jira-tickets.ts';
+import { TicketSystemError } from '../../../src/desks/ticket-error.ts';
+import type { TicketSystem } from '../../../src/desks/ticket-system.ts';
+import { startFakeJira, type FakeJira } from '../../../src/desks/jira/fake-jira.ts';
 import { isWellFormed } from '../../helpers/unicode.ts';
 
 function request(name: string): ProvisioningRequest {

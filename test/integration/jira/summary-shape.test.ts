@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.ts';
 import { toProvisioningRequest } from '../../../src/domain/provisioning-request.ts';
 import { chooseRoute } from '../../../src/domain/routing.ts';
-import { createJiraTickets } from '../../../src/tickets/jira/jira-tickets.ts';
-import { startFakeJira, type FakeJira } from '../../../src/sandbox/jira.ts';
+import { createJiraTickets } from '../../../src/desks/jira/jira-tickets.ts';
+import { startFakeJira, type FakeJira } from '../../../src/desks/jira/fake-jira.ts';
 import { loadFixture } from '../../fixtures/load-fixture.ts';
 
 let fake: FakeJira;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../../src/jobs/reconcile.ts';
 import { redisKeys } from '../../../src/store/redis-keys.ts';
-import type { TicketRef } from '../../../src/tickets/ticket-system.ts';
+import type { TicketRef } from '../../../src/domain/ticket.ts';
 import { startOnBothDesks, useBothDesks } from '../../helpers/desk-peers.ts';
 import type { TestBridge } from '../../helpers/test-bridge.ts';
 

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/main.ts';
 import { startFakeConductorOne, type FakeConductorOne } from '../../../src/sandbox/conductorone.ts';
-import { startFakeServiceNow, type FakeServiceNow } from '../../../src/sandbox/servicenow.ts';
+import { startFakeServiceNow, type FakeServiceNow } from '../../../src/desks/servicenow/fake-servicenow.ts';
 import { writeConfig } from '../../helpers/bridge-process.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 import { deleteUnder, REDIS_URL, uniquePrefix } from '../../helpers/redis.ts';

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../../src/jobs/reconcile.ts';
-import { startFakeServiceNow, type SnRecord } from '../../../src/sandbox/servicenow.ts';
+import { startFakeServiceNow, type SnRecord } from '../../../src/desks/servicenow/fake-servicenow.ts';
 import { loadFixture } from '../../fixtures/load-fixture.ts';
 import { useDeskPeers } from '../../helpers/desk-peers.ts';
 import { checksSettled } from '../../helpers/ticket-checks.ts';

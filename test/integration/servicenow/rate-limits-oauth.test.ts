@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.ts';
 import { reconcile } from '../../../src/jobs/reconcile.ts';
-import { createServiceNowTickets } from '../../../src/tickets/servicenow/servicenow-tickets.ts';
+import { createServiceNowTickets } from '../../../src/desks/servicenow/servicenow-tickets.ts';
 import { createFailure, ticketOnRecord, useServiceNowPeers } from '../../helpers/servicenow-events.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
 import { waitFor } from '../../helpers/wait-for.ts';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reconcile } from '../../../src/jobs/reconcile.ts';
 import { startFakeConductorOne, type FakeConductorOne } from '../../../src/sandbox/conductorone.ts';
-import { startFakeServiceNow, type FakeServiceNow } from '../../../src/sandbox/servicenow.ts';
+import { startFakeServiceNow, type FakeServiceNow } from '../../../src/desks/servicenow/fake-servicenow.ts';
 import { crashOnceAfterCreate } from '../../helpers/servicenow-events.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
 import { checksSettled } from '../../helpers/ticket-checks.ts';

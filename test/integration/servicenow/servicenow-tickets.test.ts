@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.ts';
 import type { ProvisioningRequest } from '../../../src/domain/provisioning-request.ts';
 import { previewTask } from '../../../src/preview/preview-task.ts';
-import { createServiceNowTickets } from '../../../src/tickets/servicenow/servicenow-tickets.ts';
+import { createServiceNowTickets } from '../../../src/desks/servicenow/servicenow-tickets.ts';
 import { loadFixture } from '../../fixtures/load-fixture.ts';
-import { startFakeServiceNow, type FakeServiceNow } from '../../../src/sandbox/servicenow.ts';
+import { startFakeServiceNow, type FakeServiceNow } from '../../../src/desks/servicenow/fake-servicenow.ts';
 
 const request: ProvisioningRequest = {
   kind: 'grant',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { noRouteComment, outcomeComment } from '../../../src/domain/outcome-comment.ts';
-import type { TicketRef } from '../../../src/tickets/ticket-system.ts';
+import type { TicketRef } from '../../../src/domain/ticket.ts';
 
 const JIRA: TicketRef = { system: 'jira', key: 'OPS-7', id: '10007', url: 'https://acme.atlassian.net/browse/OPS-7', container: 'OPS' };
 const SNOW: TicketRef = { system: 'servicenow', key: 'SCTASK0010001', id: 'abc', url: '', container: 'sc_task' };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jqlString } from '../../../src/tickets/jira/jql.ts';
-import { taskLabel } from '../../../src/tickets/jira/jira-tickets.ts';
+import { jqlString } from '../../../src/desks/jira/jql.ts';
+import { taskLabel } from '../../../src/desks/jira/jira-tickets.ts';
 
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
 

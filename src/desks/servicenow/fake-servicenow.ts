@@ -15,9 +15,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { createFakeCatalog, encodedQueryFilter, type FakeCatalog } from './servicenow-catalog.ts';
-import { listen, sendJson, type RecordedRequest, type TlsOptions } from './listen.ts';
-import { tokenBuckets } from './token-bucket.ts';
+import { createFakeCatalog, encodedQueryFilter, type FakeCatalog } from './fake-catalog.ts';
+import { listen, sendJson, type RecordedRequest, type TlsOptions } from '../../sandbox/listen.ts';
+import { tokenBuckets } from '../../sandbox/token-bucket.ts';
 
 export type SnRecord = Record<string, string> & { sys_id: string; number: string; state: string; correlation_id: string };
 export type SnMode =

@@ -1,4 +1,4 @@
-import type { SystemName } from './ticket-system.ts';
+import type { SystemName } from '../domain/ticket.ts';
 
 /**
  * A service desk call that failed. `retryable` says whether trying again can help; `retryAfterMs` carries the desk's

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { BridgeError } from '../errors.ts';
-import { acceptTicketEvent, type TicketEventDeps } from '../ingest/report-ticket-event.ts';
-import { parseCorrelationId } from '../tickets/servicenow/servicenow-tickets.ts';
-import { checkSharedSecret } from '../verify/shared-secret.ts';
-import { firstHeader, parseJsonBody } from './parse-json.ts';
-import { rawBodyParser } from './raw-body.ts';
-import { redisDown } from './redis-down.ts';
+import { BridgeError } from '../../errors.ts';
+import { acceptTicketEvent, type TicketEventDeps } from '../../ingest/report-ticket-event.ts';
+import { parseCorrelationId } from './servicenow-tickets.ts';
+import { checkSharedSecret } from '../../verify/shared-secret.ts';
+import { firstHeader, parseJsonBody } from '../../http/parse-json.ts';
+import { rawBodyParser } from '../../http/raw-body.ts';
+import { redisDown } from '../../http/redis-down.ts';
 
 export const SERVICENOW_WEBHOOK_PATH = '/webhooks/servicenow';
 

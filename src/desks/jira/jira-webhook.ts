@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { BridgeError } from '../errors.ts';
-import { acceptTicketEvent, type TicketEventDeps } from '../ingest/report-ticket-event.ts';
-import { checkSharedSecret } from '../verify/shared-secret.ts';
-import { firstHeader, parseJsonBody } from './parse-json.ts';
-import { rawBodyParser } from './raw-body.ts';
-import { redisDown } from './redis-down.ts';
+import { BridgeError } from '../../errors.ts';
+import { acceptTicketEvent, type TicketEventDeps } from '../../ingest/report-ticket-event.ts';
+import { checkSharedSecret } from '../../verify/shared-secret.ts';
+import { firstHeader, parseJsonBody } from '../../http/parse-json.ts';
+import { rawBodyParser } from '../../http/raw-body.ts';
+import { redisDown } from '../../http/redis-down.ts';
 
 export const JIRA_WEBHOOK_PATH = '/webhooks/jira';
 

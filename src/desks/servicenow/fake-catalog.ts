@@ -22,7 +22,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { sendJson, type RecordedRequest } from './listen.ts';
+import { sendJson, type RecordedRequest } from '../../sandbox/listen.ts';
 
 export type Row = Record<string, string> & { sys_id: string };
 

@@ -34,8 +34,8 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { listen, sendJson, type RecordedRequest, type TlsOptions } from './listen.ts';
-import { tokenBuckets } from './token-bucket.ts';
+import { listen, sendJson, type RecordedRequest, type TlsOptions } from '../../sandbox/listen.ts';
+import { tokenBuckets } from '../../sandbox/token-bucket.ts';
 
 /** The text of an ADF document: what Jira's length limit counts. */
 function adfText(node: unknown): string {

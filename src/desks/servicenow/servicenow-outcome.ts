@@ -1,4 +1,4 @@
-import type { TicketStatus } from '../ticket-system.ts';
+import type { TicketStatus } from '../../domain/ticket.ts';
 
 export interface TableStates {
   complete: readonly number[];
