@@ -1,25 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fitWiki } from '../../../../src/desks/jira/datacenter/dc-tickets.ts';
 import { textToWiki, wikiToText } from '../../../../src/desks/jira/datacenter/wiki-markup.ts';
 import { propertySeed } from '../../../helpers/property-seed.ts';
-
-const MARKUP = /[*_\-+^~?|![\]{}#\\]/;
-const BARE_URL = /https?:\/\/(?:[A-Za-z0-9.:/?=%@,;]|(?<=[A-Za-z0-9])[-_](?=[A-Za-z0-9]))+/g;
-
-/**
- * What is left of wiki markup once its escapes (`\X`), its character references and its bare links are taken out:
- * each replaced by a blank so that no new sequence forms across it; any markup character still there, or a line starting `hN.` / `bq.`, is markup Jira would render.
- */
-function liveMarkup(wiki: string): string | undefined {
-  for (const line of wiki.split('\n')) {
-    if (/^\s*(h[1-6]|bq)\./i.test(line)) return `line starts a heading or quote: ${line}`;
-    const rest = line.replace(BARE_URL, (url) => (url.includes('??') ? url : ' ')).replace(/\\[^A-Za-z0-9\s]|&#92;|&#46;|&amp;/g, ' ');
-    const found = MARKUP.exec(rest);
-    if (found !== null) return `unescaped ${found[0]} in: ${line}`;
-    if (/&(#|[A-Za-z]+;)/.test(rest)) return `a character reference the text did not hold: ${line}`;
-  }
-  return undefined;
-}
+import { liveMarkup } from '../../../helpers/wiki-markup-check.ts';
 
 /** The text as textToWiki keeps it: line endings unified, paragraphs trimmed, runs of blank lines one. */
 const normalised = (text: string) =>
@@ -74,6 +58,14 @@ describe('wiki markup for Jira Data Center: C1 text is never read as markup', ()
     expect(textToWiki('Task in ConductorOne: https://acme.conductor.one/task/1042?tab=a_b')).toBe('Task in ConductorOne: https://acme.conductor.one/task/1042?tab=a_b');
     expect(textToWiki('see http://evil.example/|x]')).toBe('see http://evil.example/\\|x\\]');
     expect(textToWiki('http://x.example/_a_')).toBe('http://x.example/\\_a\\_');
+  });
+
+  it('fits Jira\'s 32,767 characters after escaping, ending in the truncation marker', () => {
+    const wiki = fitWiki('*'.repeat(40_000));
+    expect([...wiki].length).toBeLessThanOrEqual(32_767);
+    expect(wiki.endsWith('(truncated)')).toBe(true);
+    expect(liveMarkup(wiki)).toBeUndefined();
+    expect(fitWiki('short *text*')).toBe('short \\*text\\*');
   });
 
   it('keeps paragraphs and line breaks as the Cloud path does', () => {
