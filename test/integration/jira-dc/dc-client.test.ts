@@ -1,11 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDcClient, JiraLoginPageError } from '../../../src/desks/jira/datacenter/dc-client.ts';
+import { createJiraDataCenterTickets } from '../../../src/desks/jira/datacenter/dc-tickets.ts';
 import { detectDeployment, whoAmI } from '../../../src/desks/jira/datacenter/detect-deployment.ts';
 import { createDcUserFinder } from '../../../src/desks/jira/datacenter/find-user-dc.ts';
 import { verifyDcWebhook } from '../../../src/desks/jira/datacenter/dc-webhook-auth.ts';
 import { startFakeJiraDc, type FakeJiraDc } from '../../../src/desks/jira/datacenter/fake-jira-dc.ts';
 import { listen, type Listening, type RecordedRequest } from '../../../src/sandbox/listen.ts';
+import { fixtureRequest } from '../../helpers/fixture-request.ts';
 import { freePort } from '../../helpers/free-port.ts';
 
 let fake: FakeJiraDc;
@@ -51,6 +53,35 @@ describe('Data Center REST v2 client: what each answer becomes', () => {
     });
     expect(await failure(createDcClient({ baseUrl: peer.url, auth: { token: 't' } }).call('who am I', 'GET', '/myself'))).toMatchObject({ reason: 'jira_login_page', status: 403 });
     await peer.close();
+  });
+
+  it('an HTML page with another status (a wrong base URL) is refused as such, not as a login page', async () => {
+    const peer = await answering((response) => {
+      response.statusCode = 404;
+      response.setHeader('content-type', 'text/html');
+      response.end('<html><body>Oops, you have found a dead link.</body></html>');
+    });
+    const error = await failure(createDcClient({ baseUrl: peer.url, auth: { token: 't' } }).call('who am I', 'GET', '/myself'));
+    expect(error).not.toBeInstanceOf(JiraLoginPageError);
+    expect(error).toMatchObject({ code: 'ticket_system_rejected', retryable: false, status: 404, message: 'Jira who am I: Jira answered 404 with an HTML page, not JSON (is baseUrl the Jira base URL?)' });
+    await peer.close();
+  });
+
+  it('a create answer without id and key is an invalid answer', async () => {
+    const peer = await answering((response) => {
+      response.statusCode = 201;
+      response.setHeader('content-type', 'application/json');
+      response.end('{"self":"x"}');
+    });
+    const tickets = createJiraDataCenterTickets({ config: { baseUrl: peer.url, token: 't', erroredResolutions: [] } });
+    const route = { name: 'r', target: { jira: { project: 'OPS', issueType: 'Task', labels: [], fields: {} } } };
+    expect(await failure(tickets.create({ request: fixtureRequest('provision-grant'), route }))).toMatchObject({ code: 'ticket_system_invalid_answer', message: 'Jira create issue: the answer has no key' });
+    await peer.close();
+  });
+
+  it('refuses to start without credentials, saying which are needed', () => {
+    expect(() => createJiraDataCenterTickets({ config: { baseUrl: fake.url, erroredResolutions: [] } })).toThrow('Jira Data Center needs token (a personal access token) or username + password');
+    expect(() => createJiraDataCenterTickets({ config: { baseUrl: fake.url, username: 'u', erroredResolutions: [] } })).toThrow('username + password');
   });
 
   it('a 200 that is neither JSON nor HTML is an invalid answer; a 404 without an ErrorCollection is not a missing issue', async () => {

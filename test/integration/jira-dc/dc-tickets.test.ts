@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProvisionStepPayload, WebhookEnvelope } from '../../../src/c1/schemas.ts';
 import { configSchema } from '../../../src/config/schema.ts';
-import { toProvisioningRequest, type ProvisioningRequest } from '../../../src/domain/provisioning-request.ts';
+import type { ProvisioningRequest } from '../../../src/domain/provisioning-request.ts';
 import { chooseRoute, type ChosenRoute } from '../../../src/domain/routing.ts';
 import { JiraLoginPageError, LOGIN_PAGE_MESSAGE, LOGIN_PAGE_REASON } from '../../../src/desks/jira/datacenter/dc-client.ts';
 import { createJiraDataCenterTickets, type JiraDataCenterConfig, type JiraDataCenterTicketsOptions } from '../../../src/desks/jira/datacenter/dc-tickets.ts';
@@ -10,14 +8,9 @@ import { startFakeJiraDc, type FakeJiraDc } from '../../../src/desks/jira/datace
 import { wikiToText } from '../../../src/desks/jira/datacenter/wiki-markup.ts';
 import { JIRA_PROPERTY_KEY } from '../../../src/desks/jira/issue-body.ts';
 import type { TicketSystem } from '../../../src/desks/ticket-system.ts';
+import { fixtureRequest } from '../../helpers/fixture-request.ts';
 import { liveMarkup } from '../../helpers/wiki-markup-check.ts';
 
-function request(name: string): ProvisioningRequest {
-  const envelope = JSON.parse(readFileSync(new URL(`../../fixtures/conductorone/${name}.json`, import.meta.url), 'utf8')) as WebhookEnvelope & { payload: ProvisionStepPayload };
-  const result = toProvisioningRequest(envelope, envelope.payload, { tenant: 'acme.conductor.one' });
-  if (!result.ok) throw new Error(result.problems.join('; '));
-  return result.request;
-}
 
 let fake: FakeJiraDc;
 let jira: TicketSystem;
@@ -43,14 +36,14 @@ beforeEach(() => {
   });
   dcConfig = { baseUrl: fake.url, token: 'dc-personal-access-token', erroredResolutions: config.jira?.erroredResolutions ?? [], indexLagSeconds: 5 };
   jira = adapter();
-  const chosen = chooseRoute(config, request('provision-grant'));
+  const chosen = chooseRoute(config, fixtureRequest('provision-grant'));
   if (chosen === undefined) throw new Error('no route');
   route = chosen;
 });
 
 describe('Jira Data Center adapter (REST v2 against the fake Data Center)', () => {
   it('creates an issue with a PAT: summary, wiki-markup description, labels and the task property in one call', async () => {
-    const ref = await jira.create({ request: request('provision-grant'), route });
+    const ref = await jira.create({ request: fixtureRequest('provision-grant'), route });
     expect(ref).toEqual({ system: 'jira', key: 'OPS-1', id: '10001', url: `${fake.url}/browse/OPS-1`, container: 'OPS' });
     const issue = fake.issues.get('OPS-1');
     expect(issue?.fields.summary).toBe('Grant GitHub / Org Admin for Jane Doe');
@@ -72,7 +65,7 @@ describe('Jira Data Center adapter (REST v2 against the fake Data Center)', () =
   });
 
   it('finds the issue of a task step by label and property, and not another step or task', async () => {
-    const ref = await jira.create({ request: request('provision-grant'), route });
+    const ref = await jira.create({ request: fixtureRequest('provision-grant'), route });
     expect(await jira.findByTask('2pQdTask0001', '2pQdStepProv', route)).toEqual(ref);
     expect(await jira.findByTask('2pQdTask0001', 'otherStep', route)).toBeUndefined();
     expect(await jira.findByTask('2pQdTaskNone', '2pQdStepProv', route)).toBeUndefined();
@@ -81,7 +74,7 @@ describe('Jira Data Center adapter (REST v2 against the fake Data Center)', () =
   });
 
   it('reads status category and resolution into an outcome, and a deleted issue as deleted', async () => {
-    const ref = await jira.create({ request: request('provision-grant'), route });
+    const ref = await jira.create({ request: fixtureRequest('provision-grant'), route });
     expect(await jira.getStatus(ref)).toEqual({ final: false, status: 'Open' });
     fake.resolve('OPS-1');
     expect(await jira.getStatus(ref)).toEqual({ final: true, outcome: 'complete', status: 'Done', resolution: 'Done' });
@@ -93,7 +86,7 @@ describe('Jira Data Center adapter (REST v2 against the fake Data Center)', () =
 
   it('reads statuses in one JQL id search, only status and resolution, paging by startAt until total', async () => {
     const refs = [];
-    for (let i = 0; i < 5; i += 1) refs.push(await jira.create({ request: request('provision-grant'), route }));
+    for (let i = 0; i < 5; i += 1) refs.push(await jira.create({ request: fixtureRequest('provision-grant'), route }));
     fake.resolve('OPS-2');
     fake.transition('OPS-4', 'In Progress', 'indeterminate');
     fake.searchPageLimit = 2;
@@ -111,7 +104,7 @@ describe('Jira Data Center adapter (REST v2 against the fake Data Center)', () =
   });
 
   it('comments in wiki markup, escaped', async () => {
-    const ref = await jira.create({ request: request('provision-grant'), route });
+    const ref = await jira.create({ request: fixtureRequest('provision-grant'), route });
     await jira.comment(ref, 'Reported to ConductorOne: complete. [see|http://evil.example] {code}x{code}');
     const body = fake.issues.get('OPS-1')?.comments[0] ?? '';
     expect(wikiToText(body)).toBe('Reported to ConductorOne: complete. [see|http://evil.example] {code}x{code}');
@@ -120,7 +113,7 @@ describe('Jira Data Center adapter (REST v2 against the fake Data Center)', () =
 
   it('a login page instead of JSON (a refused token behind SSO) is a permanent error with a stable reason, and creates nothing', async () => {
     const wrong = adapter({ token: 'not-the-token' });
-    const refused = await failure(wrong.create({ request: request('provision-grant'), route }));
+    const refused = await failure(wrong.create({ request: fixtureRequest('provision-grant'), route }));
     expect(refused).toBeInstanceOf(JiraLoginPageError);
     expect(refused).toMatchObject({ code: 'ticket_system_rejected', reason: LOGIN_PAGE_REASON, retryable: false, status: 200 });
     expect((refused as Error).message).toBe(`Jira create issue: ${LOGIN_PAGE_MESSAGE}`);
@@ -135,20 +128,20 @@ describe('Jira Data Center adapter (REST v2 against the fake Data Center)', () =
 
   it('429 is retryable with its Retry-After; 5xx retryable; other 4xx permanent with Jira\'s words; nothing created', async () => {
     fake.inject([{ status: 429, retryAfterSeconds: 7 }]);
-    expect(await failure(jira.create({ request: request('provision-grant'), route }))).toMatchObject({ code: 'ticket_system_rate_limited', retryable: true, retryAfterMs: 7000, status: 429 });
+    expect(await failure(jira.create({ request: fixtureRequest('provision-grant'), route }))).toMatchObject({ code: 'ticket_system_rate_limited', retryable: true, retryAfterMs: 7000, status: 429 });
     fake.inject([{ status: 503 }]);
     expect(await failure(jira.getStatuses([{ system: 'jira', key: 'OPS-1', id: '10001', url: '', container: 'OPS' }]))).toMatchObject({ code: 'ticket_system_unavailable', retryable: true, status: 503 });
     const target = route.target.jira;
     if (target === undefined) throw new Error('no jira target');
     const spaced: ChosenRoute = { ...route, target: { jira: { ...target, labels: ['has space'] } } };
-    const refused = await failure(jira.create({ request: request('provision-grant'), route: spaced }));
+    const refused = await failure(jira.create({ request: fixtureRequest('provision-grant'), route: spaced }));
     expect(refused).toMatchObject({ code: 'ticket_system_rejected', retryable: false, status: 400 });
     expect((refused as Error).message).toBe("Jira create issue: Jira refused with 400: labels: The label 'has space' contains spaces which is invalid.");
     expect(fake.issues.size).toBe(0);
   });
 
   it('hostile names from ConductorOne render inert in the description', async () => {
-    const base = request('provision-grant');
+    const base = fixtureRequest('provision-grant');
     const hostile: ProvisioningRequest = {
       ...base,
       subject: { ...base.subject, name: '[Jane|http://evil.example/login] {color:red}admin{color}' },
@@ -170,13 +163,13 @@ describe('Jira Data Center adapter (REST v2 against the fake Data Center)', () =
     const log = { warn: (details: Record<string, unknown>, message: string) => warnings.push({ details, message }) };
     const asSubject = adapter({}, { reporterIsSubject: () => true, log });
     fake.users.push({ name: 'jdoe', key: 'JIRAUSER10200', emailAddress: 'Jane.Doe@acme.com', displayName: 'Jane Doe', active: true });
-    await asSubject.create({ request: request('provision-grant'), route });
+    await asSubject.create({ request: fixtureRequest('provision-grant'), route });
     expect(fake.issues.get('OPS-1')?.fields['reporter']).toEqual({ name: 'jdoe' });
     expect(warnings).toEqual([]);
 
     fake.users.length = 0;
     const fresh = adapter({}, { reporterIsSubject: () => true, log });
-    await fresh.create({ request: request('provision-grant'), route });
+    await fresh.create({ request: fixtureRequest('provision-grant'), route });
     const issue = fake.issues.get('OPS-2');
     expect(issue?.fields['reporter']).toEqual({ name: 'c1bridge' });
     expect(wikiToText(issue?.fields.description ?? '')).toMatch(/^Requested for jane\.doe@acme\.com, who was not found in Jira \(no active Jira user has the email jane\.doe@acme\.com\); this ticket is reported by the bridge's account\./);

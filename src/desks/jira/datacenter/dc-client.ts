@@ -117,8 +117,12 @@ export function createDcClient(options: DcClientOptions): DcClient {
         throw new TicketSystemError({ system: 'jira', code: 'ticket_system_unavailable', message: `${what}: Jira answered ${status.toString()}`, status });
       }
       const contentType = response.headers.get('content-type') ?? '';
-      // Checked before the status: SSO answers its page with 200 (after a redirect), 401 or 403 alike.
-      if (text !== '' && looksLikeHtml(contentType, text)) throw new JiraLoginPageError(action, status);
+      if (text !== '' && looksLikeHtml(contentType, text)) {
+        // SSO answers its page with 200 (after a redirect), 401 or 403 alike; another status with a page (a 404 of a
+        // base URL without Jira's context path) is a refusal that says so, not a credential problem.
+        if (status < 300 || status === 401 || status === 403) throw new JiraLoginPageError(action, status);
+        throw new TicketSystemError({ system: 'jira', code: 'ticket_system_rejected', message: `${what}: Jira answered ${status.toString()} with an HTML page, not JSON (is baseUrl the Jira base URL?)`, status });
+      }
       const parsed = text === '' ? { ok: true as const, value: undefined } : parseJson(text);
       if (status >= 400) {
         const body = parsed.ok ? parsed.value : text;
