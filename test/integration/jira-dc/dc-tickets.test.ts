@@ -73,6 +73,21 @@ describe('Jira Data Center adapter (REST v2 against the fake Data Center)', () =
     expect(new URL(search?.path ?? '', 'http://x').searchParams.get('jql')).toBe('labels = "c1-task-2pQdTask0001" ORDER BY created ASC');
   });
 
+  it('passes over an issue with the task label but without the property (labelled by hand), and finds the bridge\'s', async () => {
+    fake.issues.set('OPS-99', {
+      id: '10099',
+      key: 'OPS-99',
+      fields: { project: { key: 'OPS' }, summary: 'by hand', description: '', labels: ['c1-task-2pQdTask0001'] },
+      properties: {},
+      status: { name: 'Open', category: 'new' },
+      resolution: null,
+      comments: [],
+    });
+    expect(await jira.findByTask('2pQdTask0001', '2pQdStepProv', route)).toBeUndefined();
+    const ref = await jira.create({ request: fixtureRequest('provision-grant'), route });
+    expect(await jira.findByTask('2pQdTask0001', '2pQdStepProv', route)).toEqual(ref);
+  });
+
   it('reads status category and resolution into an outcome, and a deleted issue as deleted', async () => {
     const ref = await jira.create({ request: fixtureRequest('provision-grant'), route });
     expect(await jira.getStatus(ref)).toEqual({ final: false, status: 'Open' });

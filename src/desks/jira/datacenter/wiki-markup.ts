@@ -8,9 +8,10 @@
  * `\X` escapes a special character X; `*bold*`, `_emphasis_`, `-deleted-`, `+inserted-`, `^sup^`, `~sub~`,
  * `??citation??`, `{{monospace}}`, `[link|url]`, `[~user]` mentions, `!image!`, `{macro}` (`{code}`, `{noformat}`,
  * `{color:red}`, `{panel}`), `|table|`, `#`/`*`/`-` lists, `h1.`…`h6.` and `bq.` at a line's start, `----` rules and
- * `\\` line breaks. So every such character is escaped with a backslash; the backslash itself (which would pair into
- * `\\`) and a period after a line-start `hN`/`bq` (a letter cannot be backslash-escaped) are written as HTML character
- * references, which the renderer passes through, and so is an `&` that would otherwise start one.
+ * `\\` line breaks, and emoticons (`:)`, `(y)`, `(x)`…) drawn as icons. So every such character is escaped with a
+ * backslash; the backslash itself (which would pair into `\\`), a period after a line-start `hN`/`bq` (a letter cannot
+ * be backslash-escaped) and the first character of an emoticon are written as HTML character references, which the
+ * renderer passes through, and so is an `&` that would otherwise start one.
  */
 
 /** Characters that open or close markup anywhere in a line. */
@@ -27,13 +28,18 @@ function isBareUrl(url: string): boolean {
   return !url.includes('??');
 }
 
+/** Emoticons the renderer turns into icons: `:)` `:(` `:P` `:D` `;)`, and `(y)` `(x)` `(i)` `(/)` `(on)` `(flag)` and the like. */
+const EMOTICON_START = /^(?:[:;][()PDpd]|\([a-z/]{1,7}\))/;
+
 function escapeRun(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i += 1) {
     const char = text.charAt(i);
+    const rest = text.slice(i);
     if (char === '\\') out += '&#92;';
-    else if (char === '&' && /^&(#|[A-Za-z]+;)/.test(text.slice(i))) out += '&amp;';
+    else if (char === '&' && /^&(#|[A-Za-z]+;)/.test(rest)) out += '&amp;';
     else if (SPECIAL.has(char)) out += `\\${char}`;
+    else if (EMOTICON_START.test(rest)) out += `&#${char.charCodeAt(0).toString()};`;
     else out += char;
   }
   return out;
@@ -65,8 +71,8 @@ export function textToWiki(text: string): string {
 
 /** The text a reader sees in wiki markup written by `textToWiki`: escapes and character references undone. */
 export function wikiToText(wiki: string): string {
-  return wiki.replace(/\\([^A-Za-z0-9\s])|&#92;|&#46;|&amp;/g, (whole, escaped: string | undefined) => {
+  return wiki.replace(/\\([^A-Za-z0-9\s])|&#(40|46|58|59|92);|&amp;/g, (_whole, escaped: string | undefined, code: string | undefined) => {
     if (escaped !== undefined) return escaped;
-    return whole === '&#92;' ? '\\' : whole === '&#46;' ? '.' : '&';
+    return code === undefined ? '&' : String.fromCharCode(Number(code));
   });
 }

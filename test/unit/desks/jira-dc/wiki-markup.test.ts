@@ -35,6 +35,7 @@ const HOSTILE = [
   'mailto:[x|mailto:a@b]',
   '{panel:title=x}p{panel}',
   '[http://a.example|http://b.example]',
+  'Jane :) (y) (x) (on) (flag) ;) :P',
 ];
 
 describe('wiki markup for Jira Data Center: C1 text is never read as markup', () => {
@@ -51,7 +52,8 @@ describe('wiki markup for Jira Data Center: C1 text is never read as markup', ()
     expect(textToWiki('h1. Title')).toBe('h1&#46; Title');
     expect(textToWiki('----')).toBe('\\-\\-\\-\\-');
     expect(textToWiki('!img.png!')).toBe('\\!img.png\\!');
-    expect(textToWiki('[~admin]')).toBe('\\[~admin\\]'.replace('~', '\\~'));
+    expect(textToWiki('[~admin]')).toBe('\\[\\~admin\\]');
+    expect(textToWiki('ok :) (y)')).toBe('ok &#58;) &#40;y)');
   });
 
   it('keeps a plain link bare, so Jira links it, and escapes one holding markup characters', () => {
@@ -76,7 +78,7 @@ describe('wiki markup for Jira Data Center: C1 text is never read as markup', ()
     const seed = propertySeed('wiki markup');
     const piece = fc.oneof(
       fc.string(),
-      fc.constantFrom('[', ']', '|', '{', '}', '*', '_', '-', '+', '^', '~', '?', '!', '#', '\\', '&', '&#', '&amp;', '\n', 'h1.', 'bq.', 'http://', 'https://a.example/', ' ', ';'),
+      fc.constantFrom('[', ']', '|', '{', '}', '*', '_', '-', '+', '^', '~', '?', '!', '#', '\\', '&', '&#', '&amp;', '\n', 'h1.', 'bq.', 'http://', 'https://a.example/', ' ', ';', ':', '(', ')', '(y)', 'P', 'x'),
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
