@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDcClient, JiraLoginPageError } from '../../../src/desks/jira/datacenter/dc-client.ts';
 import { createJiraDataCenterTickets } from '../../../src/desks/jira/datacenter/dc-tickets.ts';
-import { detectDeployment, whoAmI } from '../../../src/desks/jira/datacenter/detect-deployment.ts';
+import { detectDeployment, resolveDeployment, whoAmI } from '../../../src/desks/jira/datacenter/detect-deployment.ts';
 import { createDcUserFinder } from '../../../src/desks/jira/datacenter/find-user-dc.ts';
 import { verifyDcWebhook } from '../../../src/desks/jira/datacenter/dc-webhook-auth.ts';
 import { startFakeJiraDc, type FakeJiraDc } from '../../../src/desks/jira/datacenter/fake-jira-dc.ts';
@@ -34,6 +34,9 @@ describe('Data Center REST v2 client: what each answer becomes', () => {
     expect(await detectDeployment(client())).toMatchObject({ deployment: 'cloud', deploymentType: 'Cloud' });
     expect(await whoAmI(client())).toBe('signed in as Provisioning Bridge (c1bridge)');
     expect(fake.requests.map((r) => r.path)).toEqual(['/rest/api/2/serverInfo', '/rest/api/2/serverInfo', '/rest/api/2/myself']);
+    expect(await resolveDeployment('datacenter', client())).toBe('datacenter');
+    expect(fake.requests).toHaveLength(3);
+    expect(await resolveDeployment(undefined, client())).toBe('cloud');
   });
 
   it('a wrong token meets the login page: a permanent error, also for probe and detection', async () => {

@@ -39,3 +39,8 @@ export async function whoAmI(client: DcClient): Promise<string> {
   const login = me?.name !== undefined && me.name !== name ? ` (${me.name})` : '';
   return `signed in as ${name ?? 'an unnamed account'}${login}`;
 }
+
+/** The configured deployment, or the one serverInfo names when `deployment` is unset (asked once, at startup). */
+export async function resolveDeployment(configured: Deployment | undefined, client: DcClient): Promise<Deployment> {
+  return configured ?? (await detectDeployment(client)).deployment;
+}
