@@ -2,7 +2,7 @@ import { isApiError, isNetworkError, isRateLimitError, isServerError } from 'jir
 import { TicketSystemError } from '../ticket-error.ts';
 
 /** Jira's own words for a refusal: `errorMessages` and the per-field `errors` of its ErrorCollection. */
-function jiraMessage(body: unknown): string {
+export function jiraMessage(body: unknown): string {
   if (body === null || typeof body !== 'object') return typeof body === 'string' ? body.slice(0, 500) : '';
   const collection = body as { errorMessages?: unknown; errors?: unknown };
   const messages = Array.isArray(collection.errorMessages) ? collection.errorMessages.map(String) : [];

@@ -30,11 +30,21 @@ export interface JiraIssueBody {
   properties: Array<{ key: string; value: { taskId: string; stepId: string; kind: string } }>;
 }
 
+/** What an issue says, before it is written in a desk's rich-text format (ADF on Cloud, wiki markup on Data Center). */
+export interface JiraIssueParts {
+  summary: string;
+  /** Plain text, capped at Jira's text field limit. */
+  description: string;
+  labels: string[];
+  extra: Record<string, unknown>;
+  property: JiraIssueBody['properties'][number];
+}
+
 /**
- * The create-issue body: the summary on one line and cut to Jira's 255 characters, the description capped at Jira's
- * 32,767 (ending in "(truncated)" when cut) and in ADF, the route's labels plus the task's, the extra fields rendered.
+ * The summary on one line and cut to Jira's 255 characters, the description capped at Jira's 32,767 (ending in
+ * "(truncated)" when cut), the route's labels plus the task's, the extra fields rendered.
  */
-export function jiraIssueBody(target: JiraTarget, request: TicketRequest, options: ScopeOptions): JiraIssueBody {
+export function jiraIssueParts(target: JiraTarget, request: TicketRequest, options: ScopeOptions): JiraIssueParts {
   const summary = oneLine(renderTemplate(target.summary ?? DEFAULT_SUMMARY, request, options), JIRA_SUMMARY_MAX);
   const description = capWithMarker(renderTemplate(target.description ?? DEFAULT_DESCRIPTION, request, options), JIRA_DESCRIPTION_MAX);
   const labels = [...new Set([...target.labels, taskLabel(request.taskId)])];
@@ -42,6 +52,12 @@ export function jiraIssueBody(target: JiraTarget, request: TicketRequest, option
   const extra = Object.fromEntries(
     Object.entries(target.fields).map(([name, value]) => [name, typeof value === 'string' ? renderTemplate(value, request, options) : value]),
   );
+  return { summary, description, labels, extra, property: { key: JIRA_PROPERTY_KEY, value: { taskId: request.taskId, stepId: request.stepId, kind: request.kind } } };
+}
+
+/** The create-issue body (Cloud): the parts with the description in ADF. */
+export function jiraIssueBody(target: JiraTarget, request: TicketRequest, options: ScopeOptions): JiraIssueBody {
+  const { summary, description, labels, extra, property } = jiraIssueParts(target, request, options);
   return {
     fields: {
       ...extra,
@@ -51,6 +67,6 @@ export function jiraIssueBody(target: JiraTarget, request: TicketRequest, option
       description: textToAdf(description),
       labels,
     },
-    properties: [{ key: JIRA_PROPERTY_KEY, value: { taskId: request.taskId, stepId: request.stepId, kind: request.kind } }],
+    properties: [property],
   };
 }
