@@ -14,7 +14,7 @@ import { createCloudJsmApi } from '../../../src/desks/jira/service-desk/jsm-clou
 import { createDataCenterJsmApi } from '../../../src/desks/jira/service-desk/jsm-datacenter.ts';
 import { approvalDecision, readApprovals } from '../../../src/desks/jira/service-desk/request-approvals.ts';
 import { jsmRequestStatus } from '../../../src/desks/jira/service-desk/request-status.ts';
-import { jsmOnlineChecks } from '../../../src/desks/jira/service-desk/request-type-fields.ts';
+import { createFieldsReader, jsmOnlineChecks } from '../../../src/desks/jira/service-desk/request-type-fields.ts';
 import { createRequestTypeResolver } from '../../../src/desks/jira/service-desk/resolve-request-type.ts';
 import { createServiceDeskResolver } from '../../../src/desks/jira/service-desk/resolve-service-desk.ts';
 import { TicketSystemError } from '../../../src/desks/ticket-error.ts';
@@ -42,7 +42,7 @@ function cloudDeps(): JsmRequestDeps {
   // jira.js checks every answer of the fake against its own schemas: a shape the real API does not have fails here.
   const client = createClient({ host: jira.url, auth: { type: 'basic', email: 'bridge@acme.example', apiToken: 'jira-api-token' }, retry: { maxAttempts: 1 }, onSchemaMismatch: 'throw' });
   const api = createCloudJsmApi(client);
-  return { api, resolveServiceDesk: createServiceDeskResolver(api), resolveRequestType: createRequestTypeResolver(api), correlation: cloudCorrelationWriter(client), browseUrl: (key) => `${jira.url}/browse/${key}` };
+  return { api, resolveServiceDesk: createServiceDeskResolver(api), resolveRequestType: createRequestTypeResolver(api), fieldsOf: createFieldsReader(api), correlation: cloudCorrelationWriter(client), browseUrl: (key) => `${jira.url}/browse/${key}` };
 }
 
 beforeAll(async () => {
@@ -118,6 +118,13 @@ describe('JSM customer requests on Jira Cloud (jira.js service-desk client)', ()
     expect(jira.issues.size).toBe(0);
   });
 
+  it('fills summary and description by default only where the request type has them', async () => {
+    const task = request('provision-grant');
+    await createJsmRequest(deps, { target: { serviceDesk: 'ITHELP', requestType: 'Get IT help' }, request: task, scope: DEFAULT_SCOPE_OPTIONS });
+    expect(Object.keys(jsm.creates[0]?.['requestFieldValues'] as object)).toEqual(['summary']);
+    expect(jsm.creates[0]).not.toHaveProperty('raiseOnBehalfOf');
+  });
+
   it('refuses raising on behalf of an account JSM does not know, with its message', async () => {
     await expect(createJsmRequest(deps, { target, request: request('provision-grant'), scope: DEFAULT_SCOPE_OPTIONS, raiseOnBehalfOf: 'unknown-account' })).rejects.toThrow(/unknown-account' does not exist/);
     expect(jira.issues.size).toBe(0);
@@ -166,7 +173,7 @@ function cloudDepsCheck() {
 describe('JSM on Data Center (fetch client): same paths, caller-given auth', () => {
   it('resolves, creates and reads approvals over fetch with basic auth', async () => {
     const api = createDataCenterJsmApi({ baseUrl: jira.url, auth: { type: 'basic', username: 'bridge@acme.example', password: 'jira-api-token' } });
-    const dcDeps = { ...deps, api, resolveServiceDesk: createServiceDeskResolver(api), resolveRequestType: createRequestTypeResolver(api) };
+    const dcDeps = { ...deps, api, resolveServiceDesk: createServiceDeskResolver(api), resolveRequestType: createRequestTypeResolver(api), fieldsOf: createFieldsReader(api) };
     const ref = await createJsmRequest(dcDeps, { target, request: request('provision-grant'), scope: DEFAULT_SCOPE_OPTIONS });
     expect(ref.key).toBe('ITHELP-1');
     expect((await api.getRequest(ref.key)).currentStatus?.statusCategory).toBe('NEW');
@@ -182,5 +189,26 @@ describe('JSM on Data Center (fetch client): same paths, caller-given auth', () 
     const api = createDataCenterJsmApi({ baseUrl: jira.url, auth: { type: 'bearer', token: 'pat-123' }, fetch: recording });
     await expect(api.serviceDesks(0, 50)).rejects.toMatchObject({ code: 'ticket_system_rejected', status: 401 });
     expect(seen).toEqual(['Bearer pat-123']);
+  });
+});
+
+describe('the task user on Jira Cloud against the fake user search', () => {
+  const finder = () => createCloudUserFinder(cloudUserSearch(createClient({ host: jira.url, auth: { type: 'basic', email: 'bridge@acme.example', apiToken: 'jira-api-token' }, onSchemaMismatch: 'throw' })));
+
+  it('finds by exact email; a hidden email or no user is not found, and the answer is cached', async () => {
+    jsm.addUser({ accountId: 'acc-hidden', displayName: 'Hidden Person', emailAddress: 'hidden@acme.com', emailHidden: true });
+    jsm.addUser({ accountId: 'acc-bot', displayName: 'jane.doe@acme.com bot', emailAddress: 'bot@acme.com', accountType: 'app' });
+    const find = finder();
+    expect(await find('jane.doe@acme.com')).toEqual({ accountId: JANE.accountId });
+    expect((await find('hidden@acme.com')).accountId).toBeUndefined();
+    expect(await find('hidden@acme.com')).toMatchObject({ reason: expect.stringContaining('hides the email') });
+    expect(await find('nobody@acme.com')).toEqual({ reason: 'no active Jira user has the email nobody@acme.com' });
+    const searches = jira.requests.filter((r) => r.path.startsWith('/rest/api/3/user/search'));
+    expect(searches.map((r) => new URL(r.path, 'http://x').searchParams.get('query'))).toEqual(['jane.doe@acme.com', 'hidden@acme.com', 'nobody@acme.com']);
+  });
+
+  it('a failed search is a typed error, not "not found"', async () => {
+    jira.inject([{ status: 503 }], { pathPrefix: '/rest/api/3/user/search' });
+    await expect(finder()('jane.doe@acme.com')).rejects.toMatchObject({ code: 'ticket_system_unavailable' });
   });
 });

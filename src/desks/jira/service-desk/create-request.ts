@@ -15,18 +15,21 @@ import { JIRA_PROPERTY_KEY, taskLabel } from '../issue-body.ts';
 import type { CorrelationWriter } from './correlation-writer.ts';
 import type { CreateRequestBody, JsmApi } from './jsm-api.ts';
 import type { JsmTarget } from './jsm-target.ts';
+import type { FieldsReader } from './request-type-fields.ts';
 import type { ServiceDeskResolver } from './resolve-service-desk.ts';
 import type { RequestTypeResolver } from './resolve-request-type.ts';
 
 /**
  * The route's requestFields rendered, with the plain issue's default summary and description where the route names
- * none (nearly every request type asks for a summary). Summary on one line within 255 characters; description capped.
+ * none and the request type has the field (`typeFields`; JSM takes only the type's own fields). Summary on one line
+ * within 255 characters; description capped at Jira's 32,767.
  */
-export function renderRequestFields(target: Pick<JsmTarget, 'requestFields'>, request: TicketRequest, options: ScopeOptions): Record<string, string> {
-  const templates = { summary: DEFAULT_SUMMARY, description: DEFAULT_DESCRIPTION, ...target.requestFields };
+export function renderRequestFields(target: Pick<JsmTarget, 'requestFields'>, request: TicketRequest, options: ScopeOptions, typeFields: readonly string[]): Record<string, string> {
+  const defaults = Object.entries({ summary: DEFAULT_SUMMARY, description: DEFAULT_DESCRIPTION }).filter(([field]) => typeFields.includes(field));
+  const templates = { ...Object.fromEntries(defaults), ...target.requestFields };
   const rendered = Object.fromEntries(Object.entries(templates).map(([field, template]) => [field, renderTemplate(template, request, options)]));
-  rendered['summary'] = oneLine(rendered['summary'] ?? '', JIRA_SUMMARY_MAX);
-  rendered['description'] = capWithMarker(rendered['description'] ?? '', JIRA_DESCRIPTION_MAX);
+  if (rendered['summary'] !== undefined) rendered['summary'] = oneLine(rendered['summary'], JIRA_SUMMARY_MAX);
+  if (rendered['description'] !== undefined) rendered['description'] = capWithMarker(rendered['description'], JIRA_DESCRIPTION_MAX);
   return rendered;
 }
 
@@ -34,6 +37,7 @@ export interface JsmRequestDeps {
   api: JsmApi;
   resolveServiceDesk: ServiceDeskResolver;
   resolveRequestType: RequestTypeResolver;
+  fieldsOf: FieldsReader;
   correlation: CorrelationWriter;
   /** Where a person opens an issue when JSM's answer has no portal link: `<baseUrl>/browse/<key>`. */
   browseUrl: (key: string) => string;
@@ -50,10 +54,11 @@ export interface JsmRequestInput {
 export async function createJsmRequest(deps: JsmRequestDeps, input: JsmRequestInput): Promise<TicketRef> {
   const desk = await deps.resolveServiceDesk(input.target.serviceDesk);
   const type = await deps.resolveRequestType(desk.id, input.target.requestType);
+  const { fields } = await deps.fieldsOf(desk.id, type.id);
   const body: CreateRequestBody = {
     serviceDeskId: desk.id,
     requestTypeId: type.id,
-    requestFieldValues: renderRequestFields(input.target, input.request, input.scope),
+    requestFieldValues: renderRequestFields(input.target, input.request, input.scope, fields.map((field) => field.fieldId)),
     ...(input.raiseOnBehalfOf === undefined ? {} : { raiseOnBehalfOf: input.raiseOnBehalfOf }),
   };
   const created = await deps.api.createRequest(body);

@@ -8,12 +8,13 @@ import { z } from 'zod';
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
 /** JSM's requestFieldValues are keyed by field id (`summary`, `description`, `customfield_10050`, …), never names. */
-const fieldId = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a Jira field id such as summary or customfield_10050');
+const FIELD_ID = 'must be a Jira field id such as summary or customfield_10050, not the field\'s name';
+const fieldId = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, FIELD_ID);
 
 export const jsmTargetShape = {
   serviceDesk: nonEmpty.optional(),
   requestType: nonEmpty.optional(),
-  requestFields: z.record(fieldId, z.string({ error: 'must be template text' })).optional(),
+  requestFields: z.record(fieldId, z.string({ error: 'must be template text' }), { error: (issue) => (issue.code === 'invalid_key' ? FIELD_ID : undefined) }).optional(),
   raiseOnBehalfOf: z.literal('subject', { error: "must be subject (the task's user)" }).optional(),
 };
 

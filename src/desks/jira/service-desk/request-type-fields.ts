@@ -30,6 +30,23 @@ export async function readRequestTypeFields(api: JsmApi, serviceDeskId: string, 
   };
 }
 
+/** The fields of each request type, read once per process (they are configuration, like the type itself). */
+export function createFieldsReader(api: JsmApi) {
+  const cache = new Map<string, Promise<RequestTypeFields>>();
+  return function fieldsOf(serviceDeskId: string, requestTypeId: string): Promise<RequestTypeFields> {
+    const key = `${serviceDeskId}/${requestTypeId}`;
+    let fields = cache.get(key);
+    if (fields === undefined) {
+      fields = readRequestTypeFields(api, serviceDeskId, requestTypeId);
+      cache.set(key, fields);
+      fields.catch(() => cache.delete(key));
+    }
+    return fields;
+  };
+}
+
+export type FieldsReader = ReturnType<typeof createFieldsReader>;
+
 /** The route fills summary and description itself when it names none (create-request.ts). */
 const FILLED_BY_DEFAULT = ['summary', 'description'];
 
