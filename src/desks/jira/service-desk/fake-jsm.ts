@@ -13,7 +13,8 @@
  *   _links{web, self, jiraRest}}`. "The JSON request must include … any fields that are required for the request
  *   type" (Create customer request): a missing one, an unknown desk or type, or an unknown `raiseOnBehalfOf` account
  *   is answered 400 in JSM's ErrorResponse `{errorMessage, i18nErrorMessage{i18nKey, parameters}}` (jira.js
- *   `errorResponse.ts`; the message words are the fake's own).
+ *   `errorResponse.ts`; the message words are the fake's own). A field the type does not have is refused too: desks.md
+ *   §2 marks that as assumed (not found in the docs), so the bridge sends only the type's fields either way.
  * - GET /rest/servicedeskapi/request/{issueIdOrKey} → the CustomerRequest with `currentStatus{status,
  *   statusCategory}` in upper case (NEW, INDETERMINATE, DONE).
  * - GET /rest/servicedeskapi/request/{issueIdOrKey}/approval?start&limit → paged Approval `{id, name, finalDecision,
