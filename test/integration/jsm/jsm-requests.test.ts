@@ -125,6 +125,14 @@ describe('JSM customer requests on Jira Cloud (jira.js service-desk client)', ()
     expect(jsm.creates[0]).not.toHaveProperty('raiseOnBehalfOf');
   });
 
+  it('a user not found is raised as the bridge, saying so at the top of the description', async () => {
+    const find = createCloudUserFinder(cloudUserSearch(createClient({ host: jira.url, auth: { type: 'basic', email: 'bridge@acme.example', apiToken: 'jira-api-token' }, onSchemaMismatch: 'throw' })));
+    const user = await find('ghost@acme.com');
+    const ref = await createJsmRequest(deps, { target, request: request('provision-grant'), scope: DEFAULT_SCOPE_OPTIONS, raiseOnBehalfOf: user.accountId, ...(user.accountId === undefined ? { notRaisedForUser: user.reason } : {}) });
+    expect(jsm.creates[0]).not.toHaveProperty('raiseOnBehalfOf');
+    expect(String(jira.issues.get(ref.key)?.fields.description)).toMatch(/^Raised by the bridge's account, not on behalf of the user: no active Jira user has the email ghost@acme.com\.\n\n/);
+  });
+
   it('refuses raising on behalf of an account JSM does not know, with its message', async () => {
     await expect(createJsmRequest(deps, { target, request: request('provision-grant'), scope: DEFAULT_SCOPE_OPTIONS, raiseOnBehalfOf: 'unknown-account' })).rejects.toThrow(/unknown-account' does not exist/);
     expect(jira.issues.size).toBe(0);

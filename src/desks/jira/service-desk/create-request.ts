@@ -49,16 +49,27 @@ export interface JsmRequestInput {
   scope: ScopeOptions;
   /** The task's user in the desk (accountId / username); undefined raises the request as the bridge's account. */
   raiseOnBehalfOf?: string | undefined;
+  /** Why the route's `raiseOnBehalfOf: subject` could not be honoured (the user lookup's reason): said in the description. */
+  notRaisedForUser?: string | undefined;
+}
+
+/** The line a request raised as the bridge's account carries instead of the user as reporter. */
+export function notRaisedLine(reason: string): string {
+  return `Raised by the bridge's account, not on behalf of the user: ${reason}.`;
 }
 
 export async function createJsmRequest(deps: JsmRequestDeps, input: JsmRequestInput): Promise<TicketRef> {
   const desk = await deps.resolveServiceDesk(input.target.serviceDesk);
   const type = await deps.resolveRequestType(desk.id, input.target.requestType);
   const { fields } = await deps.fieldsOf(desk.id, type.id);
+  const values = renderRequestFields(input.target, input.request, input.scope, fields.map((field) => field.fieldId));
+  if (input.raiseOnBehalfOf === undefined && input.notRaisedForUser !== undefined && values['description'] !== undefined) {
+    values['description'] = capWithMarker(`${notRaisedLine(input.notRaisedForUser)}\n\n${values['description']}`, JIRA_DESCRIPTION_MAX);
+  }
   const body: CreateRequestBody = {
     serviceDeskId: desk.id,
     requestTypeId: type.id,
-    requestFieldValues: renderRequestFields(input.target, input.request, input.scope, fields.map((field) => field.fieldId)),
+    requestFieldValues: values,
     ...(input.raiseOnBehalfOf === undefined ? {} : { raiseOnBehalfOf: input.raiseOnBehalfOf }),
   };
   const created = await deps.api.createRequest(body);
