@@ -96,12 +96,19 @@ export interface FakeJira {
   move(key: string, project: string): Record<string, unknown>;
   /** Deletes an issue. Returns the `jira:issue_deleted` body Jira would send. */
   remove(key: string): Record<string, unknown>;
+  /** Adds handlers consulted after authentication, before the fake's own routes (the fake JSM mounts so). */
+  mount(plugin: FakeJiraPlugin): void;
+  /** Opens an issue as a create would (the next key of `project`, status To Do); what a mounted API creates through. */
+  addIssue(project: string, fields: Record<string, unknown> & { summary: string }, createdAt?: number): FakeIssue;
   /** Forgets every issue, request and pending fault. */
   reset(): void;
   /** Signs a webhook body the way Jira does for a webhook with a secret. */
   sign(body: string, secret: string): string;
   close(): Promise<void>;
 }
+
+/** Answers a request it knows (true), or leaves it to the fake (false); `base` is the fake's URL. */
+export type FakeJiraPlugin = (request: RecordedRequest, response: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
 const STATUS_CATEGORY = {
   new: { id: 2, key: 'new', colorName: 'blue-gray', name: 'To Do' },
@@ -119,6 +126,7 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
   let lagMs = 0;
   const buckets = tokenBuckets();
   const issues = new Map<string, FakeIssue>();
+  const plugins: FakeJiraPlugin[] = [];
   let base = '';
 
   const issueJson = (issue: FakeIssue, fields?: string[], properties?: string[]) => {
@@ -175,6 +183,24 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
     return false;
   };
 
+  const newIssue = (project: string, fields: Record<string, unknown> & { summary: string }, createdAt: number, properties: Record<string, unknown> = {}): FakeIssue => {
+    counter += 1;
+    const id = String(10000 + counter);
+    const key = `${project}-${counter.toString()}`;
+    const issue: FakeIssue = {
+      id,
+      key,
+      fields: { ...fields, project: { key: project }, description: fields['description'], labels: Array.isArray(fields['labels']) ? (fields['labels'] as string[]) : [] },
+      properties,
+      status: { name: 'To Do', category: 'new' },
+      resolution: null,
+      comments: [],
+      createdAt,
+    };
+    issues.set(key, issue);
+    return issue;
+  };
+
   const server = await listen(async (request, response) => {
     fake.requests.push(request);
     if (!withinBurstLimit(request, response)) return;
@@ -207,6 +233,7 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
     }
     const url = new URL(request.path, 'http://fake');
     const path = url.pathname;
+    for (const plugin of plugins) if (await plugin(request, response, url)) return;
 
     if (request.method === 'GET' && path === '/rest/api/3/myself') {
       sendJson(response, 200, {
@@ -234,19 +261,7 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
         errorCollection(response, 400, [], refused);
         return;
       }
-      counter += 1;
-      const id = String(10000 + counter);
-      const key = `${project}-${counter.toString()}`;
-      issues.set(key, {
-        id,
-        key,
-        fields: { ...body.fields, labels: body.fields.labels ?? [] },
-        properties: Object.fromEntries((body.properties ?? []).map((p) => [p.key, p.value])),
-        status: { name: 'To Do', category: 'new' },
-        resolution: null,
-        comments: [],
-        createdAt: request.receivedAt,
-      });
+      const { id, key } = newIssue(project, body.fields, request.receivedAt, Object.fromEntries((body.properties ?? []).map((p) => [p.key, p.value])));
       sendJson(response, 201, { id, key, self: `${base}/rest/api/3/issue/${id}` });
       return;
     }
@@ -362,6 +377,10 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
       issues.delete(key);
       return { timestamp: Date.now(), webhookEvent: 'jira:issue_deleted', issue: issueJson(issue) };
     },
+    mount(plugin) {
+      plugins.push(plugin);
+    },
+    addIssue: (project, fields, createdAt = performance.now()) => newIssue(project, fields, createdAt),
     rateLimit(perSecond) {
       buckets.set(perSecond);
     },
