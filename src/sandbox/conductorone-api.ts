@@ -28,6 +28,8 @@ export interface FakeC1Api {
   /** Registers an API client; its secret is in C1's format, `secret-token:conductorone.com:v1:<base64 JWK>`. */
   addApiClient(): Promise<{ clientId: string; clientSecret: string }>;
   addUser(user: FakeC1User): void;
+  /** The `expires_in` of the tokens it issues (default 3600 s). */
+  tokenLifetimeSeconds: number;
   /** Answers the next N token requests with this status. */
   failToken(times: number, status: number): void;
   /** Handles the request when it is an API call; false otherwise. */
@@ -78,7 +80,7 @@ export function createFakeC1Api(tenant: string): FakeC1Api {
     }
     const issued = randomBytes(24).toString('base64url');
     tokens.add(issued);
-    sendJson(response, 200, { access_token: issued, token_type: 'Bearer', expires_in: 3600 });
+    sendJson(response, 200, { access_token: issued, token_type: 'Bearer', expires_in: api.tokenLifetimeSeconds });
   }
 
   function search(request: RecordedRequest, response: ServerResponse): void {
@@ -103,6 +105,7 @@ export function createFakeC1Api(tenant: string): FakeC1Api {
   const api: FakeC1Api = {
     tokenRequests: [],
     searchRequests: [],
+    tokenLifetimeSeconds: 3600,
     async addApiClient() {
       const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
       const clientId = `fake-client-${randomUUID().slice(0, 8)}@${tenant}/pcc`;
