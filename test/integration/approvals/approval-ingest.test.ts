@@ -171,3 +171,16 @@ describe('routes take only their kind of step', () => {
     expect(decideRoute({ routes: [PROVISION_ROUTE] as never, defaultRoute: bridge.config.defaultRoute }, job.data.request).chosen).toBeUndefined();
   });
 });
+
+describe('an approval payload that is incomplete', () => {
+  it('is refused 400 invalid_payload with the field at fault, before routing, writing nothing', async () => {
+    const bridge = await bridgeWith([APPROVAL_ROUTE]);
+    const { body } = approval();
+    const broken = { ...body, callbackUrl: '' };
+    const response = await bridge.deliver(broken);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'invalid_payload', message: expect.stringContaining('the approval payload is incomplete: callbackUrl is missing') as unknown });
+    expect(await bridge.redisKeys()).toEqual([]);
+    expect(await bridge.jobCount()).toBe(0);
+  });
+});

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createC1ApiClient, parseClientSecret, type C1ApiClient } from '../../../src/c1/api-client.ts';
 import { configSchema } from '../../../src/config/schema.ts';
 import { startFakeConductorOne, type FakeConductorOne } from '../../../src/sandbox/conductorone.ts';
+import { startTestBridge } from '../../helpers/test-bridge.ts';
 
 let c1: FakeConductorOne;
 let credentials: { clientId: string; clientSecret: string };
@@ -129,3 +130,20 @@ describe('user search by email', () => {
     await expect(api.findUserIdByEmail('ann.lee@acme.com')).rejects.toMatchObject({ code: 'c1_api_refused', status: 401 });
   });
 });
+
+describe('conductorone.api in the bridge', () => {
+  it('gives the workers a client that finds users when configured, and none (reassign off) without it', async () => {
+    const configured = await startTestBridge({ c1, config: { conductorone: { tenant: c1.tenant, jwksUrl: c1.jwksUrl, api: { ...credentials, baseUrl: c1.url } } } });
+    const plain = await startTestBridge({ c1 });
+    try {
+      expect(await configured.deps.jobs.c1Api?.findUserIdByEmail('ann.lee@acme.com')).toBe('2pQdUserAnn');
+      expect(plain.deps.jobs.c1Api).toBeUndefined();
+      // The secret never reaches the log.
+      expect(configured.logs.text()).not.toContain(credentials.clientSecret.slice(-16));
+    } finally {
+      await configured.close();
+      await plain.close();
+    }
+  });
+});
+
