@@ -2,9 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { BridgeError, isBridgeError } from '../errors.ts';
 import { parseC1Delivery } from '../c1/parse-delivery.ts';
 import { C1_EVENT } from '../c1/schemas.ts';
-import { toProvisioningRequest } from '../domain/provisioning-request.ts';
+import { toProvisioningRequest, type ProvisioningRequest } from '../domain/provisioning-request.ts';
 import { toApprovalRequest, type ApprovalRequest } from '../domain/approval-request.ts';
-import type { ProvisioningRequest } from '../domain/provisioning-request.ts';
 import { acceptApprovalStep, type AcceptApprovalDeps } from '../ingest/accept-approval-step.ts';
 import { acceptProvisionStep } from '../ingest/accept-provision-step.ts';
 import type { C1TokenVerifier } from '../verify/c1-token.ts';
@@ -24,7 +23,9 @@ export interface C1WebhookDeps extends AcceptApprovalDeps {
  *
  * A resent token (same `jti`) gets the first answer and nothing is done twice: `htb_s256` binds the token to the exact
  * body, so every answer but the enqueue is a pure function of that body and is simply computed again; the enqueue's
- * answer is stored with the token in the same atomic step that records the delivery.
+ * answer is stored with the token in the same atomic step that records the delivery. A policy approval step travels
+ * the same way once a `for: approval` route takes it; one no such route takes is refused 422 before any write (a
+ * refusal is a pure function of the body and the config, so a resent token gets the same refusal).
  */
 export function conductorOneWebhook(deps: C1WebhookDeps) {
   return async function plugin(app: FastifyInstance): Promise<void> {
