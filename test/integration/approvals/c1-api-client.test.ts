@@ -131,6 +131,27 @@ describe('user search by email', () => {
   });
 });
 
+describe('answers that are not what the OpenAPI says', () => {
+  /** The real fake for the token, and this answer for the call under test. */
+  const answering = (path: string, body: string) => (input: string | URL | Request, init?: RequestInit) =>
+    String(input).endsWith(path) ? Promise.resolve(new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })) : fetch(input, init);
+
+  it.each([
+    ['/auth/v1/token', '{"token_type":"Bearer"}', 'token exchange: the answer has no access_token'],
+    ['/auth/v1/token', 'not json', 'token exchange: the answer has no access_token'],
+    ['/search/users', '{"list":{"user":{}}}', 'user search: the answer is not a SearchUsersResponse'],
+    ['/search/users', 'not json', 'user search: the answer is not a SearchUsersResponse'],
+  ])('%s answering %s is c1_bad_answer', async (path, body, message) => {
+    const api = createC1ApiClient({ tenant: c1.tenant, baseUrl: c1.url, ...credentials, fetch: answering(path, body) });
+    await expect(api.findUserIdByEmail('ann.lee@acme.com')).rejects.toMatchObject({ code: 'c1_bad_answer', message });
+  });
+
+  it('no answer at all is c1_unavailable', async () => {
+    const api = createC1ApiClient({ tenant: c1.tenant, baseUrl: 'http://127.0.0.1:9', ...credentials });
+    await expect(api.accessToken()).rejects.toMatchObject({ code: 'c1_unavailable', retryable: true });
+  });
+});
+
 describe('conductorone.api in the bridge', () => {
   it('gives the workers a client that finds users when configured, and none (reassign off) without it', async () => {
     const configured = await startTestBridge({ c1, config: { conductorone: { tenant: c1.tenant, jwksUrl: c1.jwksUrl, api: { ...credentials, baseUrl: c1.url } } } });
