@@ -22,6 +22,8 @@ COPY src ./src
 COPY bin ./bin
 # The sample ConductorOne payloads: `c1-ticket-bridge preview` and `sign-test-webhook` read them.
 COPY test/fixtures/conductorone ./test/fixtures/conductorone
+# C1's OpenAPI: the sandbox's fake ConductorOne checks approval callbacks against it.
+COPY test/fixtures/conductorone-openapi-subset.json ./test/fixtures/
 USER node
 EXPOSE 8080
 CMD ["sh", "-c", "NODE_OPTIONS=\"$BRIDGE_NODE_FLAGS ${NODE_OPTIONS:-}\" exec node src/main.ts"]

@@ -19,6 +19,7 @@ import { createRunLock } from './store/run-lock.ts';
 import { redisKeys } from './store/redis-keys.ts';
 import { createReplicaWait } from './store/replica-wait.ts';
 import { createC1TokenVerifier } from './verify/c1-token.ts';
+import { createC1ApiClient } from './c1/api-client.ts';
 import { createJwksKeyResolver } from './verify/jwks.ts';
 import type { SandboxPeers } from './sandbox/sandbox-peers.ts';
 
@@ -140,6 +141,17 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     now,
     fetch: overrides.fetch ?? fetch,
     callbackTimeoutMs: overrides.callbackTimeoutMs ?? 30_000,
+    ...(config.conductorone.api === undefined
+      ? {}
+      : {
+          c1Api: createC1ApiClient({
+            tenant: config.conductorone.tenant,
+            clientId: config.conductorone.api.clientId,
+            clientSecret: config.conductorone.api.clientSecret,
+            ...(config.conductorone.api.baseUrl === undefined ? {} : { baseUrl: config.conductorone.api.baseUrl }),
+            ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
+          }),
+        }),
   };
   let workers: Workers | undefined;
   let workerRedis: RedisClient | undefined;
@@ -187,6 +199,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
         ...(replicated === undefined ? {} : { replicated }),
         tenant: config.conductorone.tenant,
         bodyLimitBytes: config.server.bodyLimitBytes,
+        routing: config,
       },
       ...(config.jira === undefined
         ? {}

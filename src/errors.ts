@@ -12,10 +12,17 @@ export const ERROR_CODES = {
   invalid_payload: { status: 400, retryable: false },
   payload_too_large: { status: 413, retryable: false },
   unsupported_event: { status: 422, retryable: false },
+  /** A policy approval step that no `for: approval` route takes: refused, never answered with a deny. */
+  no_approval_route: { status: 422, retryable: false },
   redis_unavailable: { status: 503, retryable: true },
   // pages (sandbox, operator console)
   invalid_form: { status: 400, retryable: false },
   csrf_rejected: { status: 403, retryable: false },
+  // step outcomes
+  /** A provisioning outcome for an approval step, or an approval outcome for a provisioning step. */
+  step_kind_mismatch: { status: 409, retryable: false },
+  /** An approval answer C1 would refuse: a reassign to no one, to more than 32 users, or to an empty id. */
+  invalid_approval_answer: { status: 400, retryable: false },
   // generic
   not_found: { status: 404, retryable: false },
   /** A failed job that replaying cannot help (a callback refused for good, a step already reported). */

@@ -99,12 +99,28 @@ export const provisionInstanceSchema = z.looseObject({
   webhookInstanceId: str,
 });
 
+// c1.api.policy.v1.WebhookApproval
+export const webhookApprovalSchema = z.looseObject({
+  webhookId: str,
+});
+
+// c1.api.policy.v1.Approval: a oneof `typ`; `webhook` is set when the step hands the approval to a webhook.
+export const approvalSchema = z.looseObject({
+  webhook: webhookApprovalSchema.nullish(),
+});
+
+// c1.api.policy.v1.ApprovalInstance
+export const approvalInstanceSchema = z.looseObject({
+  state: str,
+  approval: approvalSchema.nullish(),
+});
+
 // c1.api.policy.v1.PolicyStepInstance: `id` is the step the bridge keys its ticket on (contract §5).
 export const policyStepInstanceSchema = z.looseObject({
   id: str,
   state: str,
   provision: provisionInstanceSchema.nullish(),
-  approval: message,
+  approval: approvalInstanceSchema.nullish(),
 });
 
 // c1.api.policy.v1.Policy
@@ -249,6 +265,9 @@ export const provisionStepPayloadSchema = z.looseObject({
   expanded: z.array(expandedItemSchema).nullish(),
 });
 
+// c1.webhooks.v1.PayloadPolicyApprovalStep: the same two fields as PayloadProvisionStep, so the same schema.
+export const policyApprovalStepPayloadSchema = provisionStepPayloadSchema;
+
 // c1.webhooks.v1.Body: `payload` is an Any whose `@type` matches `event`; it is read by the schema for that event.
 export const webhookEnvelopeSchema = z.looseObject({
   version: str,
@@ -261,6 +280,7 @@ export const webhookEnvelopeSchema = z.looseObject({
 export type WebhookEnvelope = z.infer<typeof webhookEnvelopeSchema>;
 export type TestPayload = z.infer<typeof testPayloadSchema>;
 export type ProvisionStepPayload = z.infer<typeof provisionStepPayloadSchema>;
+export type PolicyApprovalStepPayload = z.infer<typeof policyApprovalStepPayloadSchema>;
 export type C1TaskView = z.infer<typeof taskViewSchema>;
 export type C1Task = z.infer<typeof taskSchema>;
 export type C1Form = z.infer<typeof formSchema>;

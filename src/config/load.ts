@@ -128,7 +128,7 @@ function problemsBeyondSchema(value: unknown, yaml: ParsedYaml, text: string): C
   const routing = salvageRouting(value);
   // Invalid routes stand in as routes without templates, so the others keep their positions; their conditions are
   // still checked when they are text.
-  const routes = routing.routes.map((route) => route ?? { name: '', match: {} });
+  const routes = routing.routes.map((route) => route ?? { name: '', for: 'provision' as const, match: {} });
   const templates = checkTemplates({ routes, defaultRoute: routing.defaultRoute });
   const rawRoutes = (value as { routes?: unknown } | null)?.routes;
   const conditions = routes.map((route, index) => {

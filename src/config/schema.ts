@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseClientSecret } from '../c1/api-client.ts';
 
 /**
  * Config key names whose values are secrets, wherever they occur, for a logger's redaction list; the CLI never
@@ -122,6 +123,22 @@ const conductorone = z.strictObject({
   audience: nonEmpty.optional(),
   clockToleranceSeconds: integer(0, 300).default(30),
   callbackOrigins: z.array(origin.refine(httpsOrLoopback, HTTPS_ONLY)).min(1, 'must list at least one origin').optional(),
+  /** ConductorOne API credentials (contract §8), for approvals' reassign (the user id of an email); without them reassign is off. */
+  api: z
+    .strictObject({
+      clientId: nonEmpty,
+      /** Where the API answers; `https://<tenant>` unless given. */
+      baseUrl: httpUrl.refine(httpsOrLoopback, HTTPS_ONLY).optional(),
+      // Checked at boot, so a secret pasted wrong is reported with the rest, not at the first reassign.
+      clientSecret: nonEmpty.superRefine((value, ctx) => {
+        try {
+          parseClientSecret(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        }
+      }),
+    })
+    .optional(),
 });
 
 const jira = z
@@ -260,7 +277,11 @@ function oneTarget(value: { jira?: unknown; servicenow?: unknown }, ctx: z.Refin
 }
 
 /** `when:` is a CEL expression over the template variables; compiled (and checked) with the rest at start-up. */
-const route = z.strictObject({ name: nonEmpty, match: match.default({}), when: nonEmpty.optional(), ...target }).superRefine(oneTarget);
+/** `for:` says which kind of C1 step the route takes (contract §8): provisioning steps, or policy approval steps. */
+export const STEP_KINDS = ['provision', 'approval'] as const;
+const route = z
+  .strictObject({ name: nonEmpty, for: z.enum(STEP_KINDS).default('provision'), match: match.default({}), when: nonEmpty.optional(), ...target })
+  .superRefine(oneTarget);
 const defaultRoute = z.strictObject(target).superRefine(oneTarget);
 
 const jobs = z.strictObject({

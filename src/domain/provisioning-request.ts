@@ -45,7 +45,12 @@ export type AppAccount = Pick<Person, 'id' | 'name' | 'email' | 'username'>;
 /** Who opened the task in C1. */
 export type Requester = Pick<Person, 'id' | 'name' | 'email'>;
 
+/** Which kind of C1 step a request answers: a provisioning step, or a policy approval step (routes' `for:`). */
+export type StepKind = 'provision' | 'approval';
+
 export interface ProvisioningRequest {
+  /** Absent means `provision`: jobs queued before approvals existed carry none. */
+  readonly step?: StepKind;
   readonly kind: ProvisioningKind;
   readonly taskId: string;
   /** The current policy step (contract §5), or the task id when the payload names none. */
@@ -141,16 +146,25 @@ export function toProvisioningRequest(
   maybeOptions?: ProvisioningOptions,
 ): ProvisioningResult {
   // A payload passed in is already parsed (its type says so): checking it again would only cost time on the hot path.
-  if (maybeOptions !== undefined) return fromPayload(envelope, payloadOrOptions as ProvisionStepPayload, maybeOptions);
+  if (maybeOptions !== undefined) return fromStepPayload(envelope, payloadOrOptions as ProvisionStepPayload, maybeOptions);
   const options = payloadOrOptions as ProvisioningOptions;
   const parsed = provisionStepPayloadSchema.safeParse(envelope.payload ?? {});
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((issue) => `${jsonPath(['payload', ...issue.path])}: ${issue.message}`) };
   }
-  return fromPayload(envelope, parsed.data, options);
+  return fromStepPayload(envelope, parsed.data, options);
 }
 
-function fromPayload(envelope: WebhookEnvelope, payload: ProvisionStepPayload, options: ProvisioningOptions): ProvisioningResult {
+/**
+ * The task of a step payload. PayloadPolicyApprovalStep carries the same task view as PayloadProvisionStep, so an
+ * approval step is read by the same code; `expected` is the event the envelope must name.
+ */
+export function fromStepPayload(
+  envelope: WebhookEnvelope,
+  payload: ProvisionStepPayload,
+  options: ProvisioningOptions,
+  expected: typeof C1_EVENT.provisionStep | typeof C1_EVENT.policyApprovalStep = C1_EVENT.provisionStep,
+): ProvisioningResult {
   const view = payload.taskView;
   const task = view?.task;
   const expanded = payload.expanded;
@@ -173,8 +187,8 @@ function fromPayload(envelope: WebhookEnvelope, payload: ProvisionStepPayload, o
 
   const problems: string[] = [];
   const event = nonEmpty(envelope.event);
-  if (event !== undefined && event !== C1_EVENT.provisionStep) {
-    problems.push(`event ${event} is not a provisioning step (${C1_EVENT.provisionStep})`);
+  if (event !== undefined && event !== expected) {
+    problems.push(`event ${event} is not ${expected === C1_EVENT.provisionStep ? 'a provisioning' : 'an approval'} step (${expected})`);
   }
   if (taskId === undefined) problems.push('payload.taskView.task.id is missing');
   if (callbackUrl === undefined) problems.push('callbackUrl is missing');

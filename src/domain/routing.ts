@@ -68,6 +68,10 @@ function condition(source: string): CompiledCondition {
 }
 
 function verdict(route: RouteConfig, request: TicketRequest): RouteVerdict {
+  // A route takes one kind of step: an approval must never open a provisioning ticket, nor the other way round.
+  const takes = route.for ?? 'provision';
+  const step = request.step ?? 'provision';
+  if (takes !== step) return { route: route.name, matched: false, reason: `for: takes ${takes} steps, this is ${step === 'approval' ? 'an approval' : 'a provisioning'} step` };
   const mismatch = matchMismatch(route.match, request);
   if (mismatch !== undefined) return { route: route.name, matched: false, reason: mismatch };
   if (route.when === undefined) return { route: route.name, matched: true };
@@ -77,7 +81,8 @@ function verdict(route: RouteConfig, request: TicketRequest): RouteVerdict {
 }
 
 /**
- * First matching route wins (its match keys, then its `when:`); then `defaultRoute`; no route when neither applies.
+ * First matching route wins (its `for:`, its match keys, then its `when:`); then `defaultRoute`, for provisioning
+ * steps only (an approval goes only where a route says `for: approval`); no route when neither applies.
  * Pure: the same config and task always give the same decision.
  */
 export function decideRoute(config: Pick<BridgeConfig, 'routes' | 'defaultRoute'>, request: TicketRequest): RoutingDecision {
@@ -87,7 +92,7 @@ export function decideRoute(config: Pick<BridgeConfig, 'routes' | 'defaultRoute'
     verdicts.push(result);
     if (result.matched) return { chosen: { name: route.name, target: route }, verdicts };
   }
-  const chosen = config.defaultRoute === undefined ? undefined : { name: 'defaultRoute', target: config.defaultRoute };
+  const chosen = config.defaultRoute === undefined || request.step === 'approval' ? undefined : { name: 'defaultRoute', target: config.defaultRoute };
   return { chosen, verdicts };
 }
 

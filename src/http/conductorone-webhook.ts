@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { BridgeError } from '../errors.ts';
+import { BridgeError, isBridgeError } from '../errors.ts';
 import { parseC1Delivery } from '../c1/parse-delivery.ts';
 import { C1_EVENT } from '../c1/schemas.ts';
-import { toProvisioningRequest } from '../domain/provisioning-request.ts';
-import type { AcceptDeps } from '../ingest/accept-provision-step.ts';
+import { toProvisioningRequest, type ProvisioningRequest } from '../domain/provisioning-request.ts';
+import { toApprovalRequest, type ApprovalRequest } from '../domain/approval-request.ts';
+import { acceptApprovalStep, type AcceptApprovalDeps } from '../ingest/accept-approval-step.ts';
 import { acceptProvisionStep } from '../ingest/accept-provision-step.ts';
 import type { C1TokenVerifier } from '../verify/c1-token.ts';
 import { rawBodyParser } from './raw-body.ts';
@@ -11,7 +12,7 @@ import { redisDown } from './redis-down.ts';
 
 export const C1_WEBHOOK_PATH = '/webhooks/conductorone';
 
-export interface C1WebhookDeps extends AcceptDeps {
+export interface C1WebhookDeps extends AcceptApprovalDeps {
   verifyC1Token: C1TokenVerifier;
   tenant: string;
   bodyLimitBytes: number;
@@ -22,7 +23,9 @@ export interface C1WebhookDeps extends AcceptDeps {
  *
  * A resent token (same `jti`) gets the first answer and nothing is done twice: `htb_s256` binds the token to the exact
  * body, so every answer but the enqueue is a pure function of that body and is simply computed again; the enqueue's
- * answer is stored with the token in the same atomic step that records the delivery.
+ * answer is stored with the token in the same atomic step that records the delivery. A policy approval step travels
+ * the same way once a `for: approval` route takes it; one no such route takes is refused 422 before any write (a
+ * refusal is a pure function of the body and the config, so a resent token gets the same refusal).
  */
 export function conductorOneWebhook(deps: C1WebhookDeps) {
   return async function plugin(app: FastifyInstance): Promise<void> {
@@ -41,23 +44,36 @@ export function conductorOneWebhook(deps: C1WebhookDeps) {
       if (delivery.payload === undefined) {
         throw new BridgeError('unsupported_event', `event ${JSON.stringify(delivery.event ?? null)} is not handled by this endpoint`);
       }
-      const result = toProvisioningRequest(delivery.envelope, delivery.payload, { tenant: deps.tenant });
-      if (!result.ok) throw new BridgeError('invalid_payload', `the provisioning payload is incomplete: ${result.problems.join('; ')}`);
-
       const ttlSeconds = Math.max(1, Math.ceil(token.acceptableUntil - Date.now() / 1000));
-      const accepted = await acceptProvisionStep(deps, result.request, { jti, ttlSeconds }).catch((error: unknown) => {
+      const approval = delivery.event === C1_EVENT.policyApprovalStep;
+      const options = { tenant: deps.tenant };
+      const result = approval ? toApprovalRequest(delivery.envelope, delivery.payload, options) : toProvisioningRequest(delivery.envelope, delivery.payload, options);
+      if (!result.ok) throw new BridgeError('invalid_payload', `the ${approval ? 'approval' : 'provisioning'} payload is incomplete: ${result.problems.join('; ')}`);
+      const { taskId, stepId } = result.request;
+      const accepting = isApproval(result.request) ? acceptApprovalStep(deps, result.request, { jti, ttlSeconds }) : acceptProvisionStep(deps, result.request, { jti, ttlSeconds });
+
+      const accepted = await accepting.catch((error: unknown) => {
+        if (isBridgeError(error) && error.code === 'no_approval_route') {
+          request.log.warn({ jti, taskId, stepId, reason: error.reason }, 'approval step refused: no route with for: approval takes it (nothing stored, nothing answered to C1)');
+          throw error;
+        }
         throw redisDown(error);
       });
-      const { taskId, stepId } = result.request;
       request.log.info(
-        { jti, taskId, stepId, jobId: accepted.jobId, outcome: accepted.outcome, queued: accepted.queued, requeued: accepted.requeued },
+        { jti, taskId, stepId, step: approval ? 'approval' : 'provision', jobId: accepted.jobId, outcome: accepted.outcome, queued: accepted.queued, requeued: accepted.requeued },
         accepted.outcome === 'replayed'
           ? 'resent token: answered as the first time'
           : accepted.requeued
             ? 'redelivery of a held step: its create-ticket job is waiting again'
-            : 'provisioning step accepted',
+            : approval
+              ? 'approval step accepted'
+              : 'provisioning step accepted',
       );
       return reply.code(accepted.answer.status).send(accepted.answer.body);
     });
   };
+}
+
+function isApproval(request: ProvisioningRequest | ApprovalRequest): request is ApprovalRequest {
+  return request.step === 'approval' && 'approval' in request;
 }

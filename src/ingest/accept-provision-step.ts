@@ -24,7 +24,7 @@ export interface Acceptance {
 }
 
 /**
- * Makes a provisioning step durable: its correlation record (and the token's answer), then its create-ticket job.
+ * Makes a provisioning step (or an approval step, which travels the same way) durable: its correlation record (and the token's answer), then its create-ticket job.
  * The record comes first so a crash between the two leaves a record in state `received`, and any redelivery, even of
  * the same token, re-adds the job (adding is idempotent by job id); once a ticket exists, nothing is enqueued again.
  * A redelivery of a step whose create failed and was held (`jobs.onCreateFailure: hold`) moves that job back to
@@ -42,6 +42,7 @@ export async function acceptProvisionStep(
     taskId,
     stepId,
     kind: request.kind,
+    ...(request.step === 'approval' ? { step: 'approval' as const } : {}),
     callbackUrl: request.callbackUrl,
     at: deps.now().toISOString(),
     ...(token === undefined ? {} : { token: { ...token, answer: JSON.stringify(fresh) } }),

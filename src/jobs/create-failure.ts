@@ -33,7 +33,8 @@ export function reportingCreateFailures(deps: JobDeps, create: (job: Job<CreateT
       const reason = error instanceof Error ? error.message : String(error);
       const log = deps.logger.child({ taskId, stepId, jobId: job.id });
       const at = deps.now().toISOString();
-      if (deps.config.jobs.onCreateFailure === 'hold') {
+      // An approval step is never reported errored (that is no answer to an approval): it is always held.
+      if (deps.config.jobs.onCreateFailure === 'hold' || job.data.request.step === 'approval') {
         await deps.store.addHistory(taskId, stepId, 'create_held', reason, at);
         deps.metrics.createFailures.inc({ result: 'held' });
         log.warn({ reason, attempts: job.attemptsMade + 1 }, 'ticket not created; held for replay-failed or a redelivery');

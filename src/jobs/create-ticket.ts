@@ -6,6 +6,8 @@ import { waitForDesk } from '../queue/desk-wait.ts';
 import type { CreateTicketJob } from '../queue/queues.ts';
 import { ticketOf } from '../store/correlation-store.ts';
 import type { TicketRef } from '../domain/ticket.ts';
+import { isApprovalRequest } from '../domain/approval-request.ts';
+import { createApprovalTicket } from './create-approval-ticket.ts';
 import { findOrCreate } from './find-or-create.ts';
 import type { JobDeps } from './job-deps.ts';
 
@@ -31,6 +33,7 @@ export async function createTicket(deps: JobDeps, job: Job<CreateTicketJob>, tok
     }
   }
   const route = decision.chosen;
+  if (isApprovalRequest(request)) return createApprovalTicket(deps, job, request, route);
   if (route === undefined) {
     const comment = noRouteComment(request.app.name ?? request.app.id, request.entitlement.name ?? request.entitlement.id, request.kind);
     log.warn({ appId: request.app.id, entitlementId: request.entitlement.id }, 'no route for this task: reporting errored');

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { C1ApiClient } from '../c1/api-client.ts';
 import type { BridgeConfig } from '../config/schema.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Queues } from '../queue/queues.ts';
@@ -21,6 +22,8 @@ export interface JobDeps {
   metrics: Metrics;
   now: () => Date;
   fetch: typeof fetch;
+  /** ConductorOne's API, when `conductorone.api` gives credentials: approvals' reassign needs it, and is off without. */
+  c1Api?: C1ApiClient;
   /** How long a callback to C1 may take before the attempt counts as unanswered (its result unknown). */
   callbackTimeoutMs: number;
 }

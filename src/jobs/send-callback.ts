@@ -4,6 +4,10 @@ import type { SendCallbackJob } from '../queue/queues.ts';
 import { ticketOf } from '../store/correlation-store.ts';
 import { parseRetryAfter } from '../desks/ticket-error.ts';
 import type { JobDeps } from './job-deps.ts';
+import { approvalCallbackBody, isApprovalOutcome, isProvisionOutcome, type ApprovalOutcome } from '../domain/approval-outcome.ts';
+import type { Outcome } from '../domain/ticket.ts';
+import { isBridgeError } from '../errors.ts';
+import type { CorrelationRecord } from '../store/correlation-store.ts';
 
 export class CallbackRetryError extends Error {
   readonly retryAfterMs: number | undefined;
@@ -43,7 +47,14 @@ export async function sendCallback(deps: JobDeps, job: Job<SendCallbackJob>): Pr
   if (record === undefined) throw new UnrecoverableError(`no record for task ${taskId} step ${stepId}`);
   if (record.state === 'reported' || record.state === 'callback_failed') return { sent: false, reason: `already ${record.state}` };
   const outcome = record.fields['outcome'];
-  if (outcome !== 'complete' && outcome !== 'errored') throw new UnrecoverableError(`task ${taskId} step ${stepId} has no outcome yet`);
+  if (!isProvisionOutcome(outcome) && !isApprovalOutcome(outcome)) throw new UnrecoverableError(`task ${taskId} step ${stepId} has no outcome yet`);
+  const built = callbackBody(record, outcome);
+  if (!built.ok) {
+    log.error({ outcome, code: built.code }, built.detail);
+    deps.metrics.callbacks.inc({ result: 'refused', outcome });
+    await deps.store.markCallbackFailed(taskId, stepId, `${built.code}: ${built.detail}`, at());
+    throw new UnrecoverableError(`${built.code}: ${built.detail}`);
+  }
 
   if (!callbackAllowed(record.callbackUrl, deps.config.conductorone.callbackOrigins)) {
     const origin = URL.canParse(record.callbackUrl) ? new URL(record.callbackUrl).origin : 'an unparsable URL';
@@ -54,8 +65,7 @@ export async function sendCallback(deps: JobDeps, job: Job<SendCallbackJob>): Pr
     throw new UnrecoverableError(detail);
   }
 
-  const comment = record.fields['outcomeComment'] ?? '';
-  const body = JSON.stringify({ version: 'v1', [outcome]: { comment } });
+  const body = built.body;
   // A transient failure on the last attempt is recorded, so `status` tells the truth and a replay may resend it.
   const transient = async (reason: string, retryAfterMs?: number): Promise<CallbackRetryError> => {
     const error = new CallbackRetryError(reason, retryAfterMs);
@@ -105,6 +115,32 @@ export async function sendCallback(deps: JobDeps, job: Job<SendCallbackJob>): Pr
   deps.metrics.callbacks.inc({ result: 'failed', outcome });
   await deps.store.markCallbackFailed(taskId, stepId, detail, at());
   throw new UnrecoverableError(detail);
+}
+
+type BuiltBody = { ok: true; body: string } | { ok: false; code: 'step_kind_mismatch' | 'invalid_approval_answer'; detail: string };
+
+/**
+ * The callback body for the step's outcome: `ResponseProvisionStep` (complete | errored) for a provisioning step,
+ * `ResponsePolicyApprovalStep` (approve | deny | reassign) for an approval step. An outcome of the other kind is
+ * refused, never translated: C1 would refuse it too, and guessing (errored as deny?) could deny someone's access.
+ */
+function callbackBody(record: CorrelationRecord, outcome: Outcome | ApprovalOutcome): BuiltBody {
+  const comment = record.fields['outcomeComment'] ?? '';
+  const approvalStep = record.fields['step'] === 'approval';
+  if (!isApprovalOutcome(outcome)) {
+    if (approvalStep) return { ok: false, code: 'step_kind_mismatch', detail: `an approval step cannot be answered ${outcome}` };
+    return { ok: true, body: JSON.stringify({ version: 'v1', [outcome]: { comment } }) };
+  }
+  if (!approvalStep) return { ok: false, code: 'step_kind_mismatch', detail: `a provisioning step cannot be answered ${outcome}` };
+  try {
+    if (outcome !== 'reassign') return { ok: true, body: JSON.stringify(approvalCallbackBody({ outcome, comment })) };
+    const stored: unknown = JSON.parse(record.fields['reassignUserIds'] ?? '[]');
+    const ids = Array.isArray(stored) ? stored.filter((id): id is string => typeof id === 'string') : [];
+    return { ok: true, body: JSON.stringify(approvalCallbackBody({ outcome, comment, newStepUserIds: ids })) };
+  } catch (error) {
+    if (isBridgeError(error) && error.code === 'invalid_approval_answer') return { ok: false, code: error.code, detail: error.message };
+    throw error;
+  }
 }
 
 /** Tells the people watching the ticket that C1 has been told; a failure here never undoes the callback. */

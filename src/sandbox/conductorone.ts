@@ -11,6 +11,10 @@
  *   payload, no auth (the token is in the URL); 200 on success, 400 once used or expired (contract §7; body schemas
  *   `c1.webhooks.v1.ResponseProvisionStep` and its `…Complete` / `…Errored` in C1's public OpenAPI, copied unchanged
  *   into shared/spec/conductorone-openapi-subset.json).
+ * - Approval callbacks (policy approval steps): `{"version":"v1"}` plus exactly one of `approve`, `deny`, `reassign`,
+ *   `replacePolicy` (`c1.webhooks.v1.ResponsePolicyApprovalStep`); a body that does not match is answered 400 and
+ *   recorded in `refusedCallbacks`, and the URL stays usable (see approval-response-check.ts).
+ * - The API's token endpoint and user search: see conductorone-api.ts.
  * - A callback C1 has processed but whose answer never reaches the caller (a dropped connection, an answer slower than
  *   the caller waits) leaves the URL used all the same: the next POST to it gets the 400 above.
  */
@@ -18,6 +22,8 @@ import { webhookClaims } from '../c1/webhook-claims.ts';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { listen, sendJson, type Listening, type RecordedRequest, type TlsOptions } from './listen.ts';
+import { approvalResponseProblems } from './approval-response-check.ts';
+import { createFakeC1Api, type FakeC1Api } from './conductorone-api.ts';
 
 export type C1Algorithm = 'RS256' | 'ES256' | 'EdDSA';
 
@@ -48,6 +54,10 @@ export interface FakeConductorOne {
   url: string;
   jwksRequests: number;
   callbacks: RecordedRequest[];
+  /** Approval callbacks answered 400 because their body does not match ResponsePolicyApprovalStep, with why. */
+  refusedCallbacks: Array<{ request: RecordedRequest; problems: string[] }>;
+  /** The API: token endpoint and user search. */
+  api: FakeC1Api;
   /** Answers the next N JWKS requests with this status instead of the key set. */
   failJwks(times: number, status: number): void;
   /** Answers the next N callbacks with this status (and does not use the URL up). */
@@ -60,6 +70,8 @@ export interface FakeConductorOne {
   planCallbacks(plan: ReadonlyArray<'drop' | { lateMs: number } | { status: number }>): void;
   /** A callback URL on this fake, as C1 would put in a payload. */
   callbackUrl(token: string): string;
+  /** A callback URL of a policy approval step: what is posted to it is checked as an approval answer. */
+  approvalCallbackUrl(token: string): string;
   sign(body: Buffer | string, audience: string, htu: string, options?: SignOptions): Promise<string>;
   signHs256WithPublicKey(body: Buffer | string, audience: string, htu: string): Promise<string>;
   unsecuredToken(body: Buffer | string, audience: string, htu: string): string;
@@ -83,6 +95,7 @@ export async function startFakeConductorOne(tenant = 'acme.conductor.one', optio
   const strangers = new Map<C1Algorithm, SigningKey>();
   for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) strangers.set(alg, await makeKey(alg, `${alg.toLowerCase()}-stranger`));
   const usedCallbacks = new Set<string>();
+  const approvalCallbacks = new Set<string>();
   let jwksFailures: { times: number; status: number } = { times: 0, status: 200 };
   let callbackFailures: { times: number; status: number } = { times: 0, status: 200 };
   const plan: Array<'drop' | { lateMs: number } | { status: number }> = [];
@@ -95,6 +108,8 @@ export async function startFakeConductorOne(tenant = 'acme.conductor.one', optio
     url: '',
     jwksRequests: 0,
     callbacks: [],
+    refusedCallbacks: [],
+    api: createFakeC1Api(tenant),
     failJwks(times, status) {
       jwksFailures = { times, status };
     },
@@ -106,6 +121,10 @@ export async function startFakeConductorOne(tenant = 'acme.conductor.one', optio
     },
     callbackUrl(token) {
       return `${fake.url}/api/v1/webhooks/callback/${token}`;
+    },
+    approvalCallbackUrl(token) {
+      approvalCallbacks.add(token);
+      return fake.callbackUrl(token);
     },
     async sign(body, audience, htu, options = {}) {
       const alg = options.alg ?? 'ES256';
@@ -134,7 +153,8 @@ export async function startFakeConductorOne(tenant = 'acme.conductor.one', optio
     close: async () => undefined,
   };
 
-  const server: Listening = await listen((request, response) => {
+  const server: Listening = await listen(async (request, response) => {
+    if (await fake.api.handle(request, response)) return;
     if (request.method === 'GET' && request.path === '/auth/v1/jwks') {
       fake.jwksRequests += 1;
       if (jwksFailures.times > 0) {
@@ -168,6 +188,14 @@ export async function startFakeConductorOne(tenant = 'acme.conductor.one', optio
         sendJson(response, 400, { code: 3, message: 'callback already used or expired' });
         return;
       }
+      if (approvalCallbacks.has(callback[1])) {
+        const problems = approvalBodyProblems(request.body);
+        if (problems.length > 0) {
+          fake.refusedCallbacks.push({ request, problems });
+          sendJson(response, 400, { code: 3, message: `invalid ResponsePolicyApprovalStep: ${problems.join('; ')}` });
+          return;
+        }
+      }
       usedCallbacks.add(callback[1]);
       sendJson(response, 200, {});
       return;
@@ -179,4 +207,14 @@ export async function startFakeConductorOne(tenant = 'acme.conductor.one', optio
   fake.jwksUrl = `${server.url}/auth/v1/jwks`;
   fake.close = () => server.close();
   return fake;
+}
+
+function approvalBodyProblems(body: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return ['the body is not JSON'];
+  }
+  return approvalResponseProblems(parsed);
 }

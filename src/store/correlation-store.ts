@@ -44,6 +44,8 @@ export interface DeliveryInput {
   taskId: string;
   stepId: string;
   kind: string;
+  /** An approval step's record says so (field `step`); a record without it is a provisioning step's. */
+  step?: 'provision' | 'approval';
   callbackUrl: string;
   at: string;
   /** The delivering token: remembered with `answer` until it expires, so a resend of it is answered the same. */
@@ -54,7 +56,7 @@ export interface DeliveryInput {
 // before (same jti) gets its first answer back instead of registering anything again.
 const REGISTER_DELIVERY = new LuaScript(`
 local record, history, steps, replay = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local taskId, stepId, kind, callbackUrl, at, ttl, answer, replayTtl, hasToken = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+local taskId, stepId, kind, callbackUrl, at, ttl, answer, replayTtl, hasToken, step = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
 if hasToken == '1' then
   local first = redis.call('GET', replay)
   if first then return {'replayed', redis.call('HGET', record, 'state') or 'received', first} end
@@ -65,6 +67,7 @@ if redis.call('EXISTS', record) == 0 then
   redis.call('EXPIRE', steps, ttl)
   redis.call('HSET', record, 'taskId', taskId, 'stepId', stepId, 'kind', kind, 'callbackUrl', callbackUrl,
     'state', 'received', 'createdAt', at, 'updatedAt', at)
+  if step == 'approval' then redis.call('HSET', record, 'step', step) end
   redis.call('RPUSH', history, cjson.encode({at = at, event = 'received'}))
   redis.call('EXPIRE', record, ttl)
   redis.call('EXPIRE', history, ttl)
@@ -88,10 +91,13 @@ return result
 
 const DECIDE_OUTCOME = new LuaScript(`
 local record, history, open = KEYS[1], KEYS[2], KEYS[3]
-local outcome, comment, at, member = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local outcome, comment, at, member, step, reassignTo = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 if redis.call('EXISTS', record) == 0 then return {0, ''} end
+-- An approval step takes only approval outcomes, a provisioning step only provisioning ones.
+if (redis.call('HGET', record, 'step') or 'provision') ~= step then return {-1, redis.call('HGET', record, 'state')} end
 if redis.call('HSETNX', record, 'outcome', outcome) == 0 then return {0, redis.call('HGET', record, 'state')} end
 redis.call('HSET', record, 'state', 'outcome_decided', 'outcomeComment', comment, 'updatedAt', at)
+if reassignTo ~= '' then redis.call('HSET', record, 'reassignUserIds', reassignTo) end
 redis.call('RPUSH', history, cjson.encode({at = at, event = 'outcome_decided', detail = outcome}))
 redis.call('SREM', open, member)
 return {1, 'outcome_decided'}
@@ -141,7 +147,7 @@ export class CorrelationStore {
         // Always a key under the prefix (one Cluster slot), even when there is no token to remember.
         this.keys.replay(input.token?.jti ?? ''),
       ],
-      [input.taskId, input.stepId, input.kind, input.callbackUrl, input.at, this.ttl, input.token?.answer ?? '', input.token?.ttlSeconds ?? 1, input.token === undefined ? '0' : '1'],
+      [input.taskId, input.stepId, input.kind, input.callbackUrl, input.at, this.ttl, input.token?.answer ?? '', input.token?.ttlSeconds ?? 1, input.token === undefined ? '0' : '1', input.step ?? 'provision'],
     )) as [DeliveryOutcome, RecordState, string];
     return { outcome: reply[0], state: reply[1], answer: reply[2] };
   }
@@ -209,13 +215,23 @@ export class CorrelationStore {
    * Fixes the step's outcome once: the first caller (service-desk event, reconciliation, or the no-route rule) wins
    * and gets true; later callers get false and must not report again.
    */
-  async decideOutcome(taskId: string, stepId: string, outcome: string, comment: string, at: string): Promise<{ decided: boolean; state: RecordState | undefined }> {
+  async decideOutcome(
+    taskId: string,
+    stepId: string,
+    outcome: string,
+    comment: string,
+    at: string,
+    options: { step?: 'provision' | 'approval'; newStepUserIds?: readonly string[] } = {},
+  ): Promise<{ decided: boolean; state: RecordState | undefined; stepMismatch?: true }> {
+    const reassignTo = options.newStepUserIds === undefined ? '' : JSON.stringify(options.newStepUserIds);
     const [decided, state] = (await DECIDE_OUTCOME.run(
       this.redis,
       [this.keys.record(taskId, stepId), this.keys.history(taskId, stepId), this.keys.open()],
-      [outcome, comment, at, encodeStep(taskId, stepId)],
-    )) as [number, string];
-    return { decided: decided === 1, state: state === '' ? undefined : (state as RecordState) };
+      [outcome, comment, at, encodeStep(taskId, stepId), options.step ?? 'provision', reassignTo],
+    )) as [number, string | null];
+    const known = state === '' || state === null ? undefined : (state as RecordState);
+    if (decided === -1) return { decided: false, state: known, stepMismatch: true };
+    return { decided: decided === 1, state: known };
   }
 
   async markReported(taskId: string, stepId: string, detail: string, at: string): Promise<void> {

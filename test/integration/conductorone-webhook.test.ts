@@ -249,7 +249,8 @@ describe('POST /webhooks/conductorone: bad input from a verified sender', () => 
   });
 
   it('refuses other events with 422 unsupported_event', async () => {
-    const response = await bridge.deliver(fixture('policy-approval'));
+    const workflow = { ...fixture('policy-approval'), event: 'c1.webhooks.v1.PayloadWorkflowStep' };
+    const response = await bridge.deliver(workflow);
     expect(response.statusCode).toBe(422);
     expect(response.json()).toMatchObject({ error: 'unsupported_event' });
     expect(await bridge.jobCount()).toBe(0);

@@ -5,6 +5,8 @@ import {
   C1_EVENT,
   EXPANDED_TYPE,
   anySchema,
+  approvalInstanceSchema,
+  approvalSchema,
   appEntitlementSchema,
   appSchema,
   appUserSchema,
@@ -23,6 +25,7 @@ import {
   taskViewSchema,
   testPayloadSchema,
   userSchema,
+  webhookApprovalSchema,
   webhookEnvelopeSchema,
 } from '../../../src/c1/schemas.ts';
 import { FIXTURE_NAMES, loadFixture } from '../../fixtures/load-fixture.ts';
@@ -63,6 +66,9 @@ const SOURCES = new Map<z.ZodObject, string>([
   [policySchema, 'c1.api.policy.v1.Policy'],
   [policyStepInstanceSchema, 'c1.api.policy.v1.PolicyStepInstance'],
   [provisionInstanceSchema, 'c1.api.policy.v1.ProvisionInstance'],
+  [approvalInstanceSchema, 'c1.api.policy.v1.ApprovalInstance'],
+  [approvalSchema, 'c1.api.policy.v1.Approval'],
+  [webhookApprovalSchema, 'c1.api.policy.v1.WebhookApproval'],
   [appSchema, 'c1.api.app.v1.App'],
   [appEntitlementSchema, 'c1.api.app.v1.AppEntitlement'],
   [userSchema, 'c1.api.user.v1.User'],

@@ -81,7 +81,7 @@ routes:
       sc_task: { complete: [3], errored: [4, 7] },
       sc_req_item: { complete: [3], errored: [4, 7] },
     });
-    expect(config.routes[0]).toEqual({ name: 'gh', match: {}, jira: { project: 'OPS', issueType: 'Task', labels: [], fields: {} } });
+    expect(config.routes[0]).toEqual({ name: 'gh', for: 'provision', match: {}, jira: { project: 'OPS', issueType: 'Task', labels: [], fields: {} } });
     expect(config.routes[1]?.servicenow?.fields).toEqual({ urgency: '2', active: 'true', group: 'IT' });
   });
 
