@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpUrl, integer, isHttpUrl, nonEmpty, secretList, type DeepReadonly } from './schema-parts.ts';
+import { httpUrl, integer, isHttpUrl, nonEmpty, type DeepReadonly } from './schema-parts.ts';
 import type { DeskModule } from '../desks/desk-module.ts';
 import { DESK_KINDS, DESK_MODULES, deskModule, type AnyDeskModule, type DeskKind } from '../desks/registry.ts';
 

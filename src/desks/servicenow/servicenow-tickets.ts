@@ -4,7 +4,7 @@
  * tracked as its requested item (see catalog-order.ts).
  */
 import type { Logger } from 'pino';
-import { SERVICENOW_KIND_DESK, type ServiceNowConfig } from './servicenow-config.ts';
+import type { ServiceNowConfig } from './servicenow-config.ts';
 import type { TicketRequest } from '../../domain/provisioning-request.ts';
 import type { ChosenRoute } from '../../domain/routing.ts';
 import { DEFAULT_SCOPE_OPTIONS } from '../../domain/template-scope.ts';
