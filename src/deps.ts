@@ -186,7 +186,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
       ...(overrides.sandbox === undefined ? {} : { sandbox: { peers: overrides.sandbox, store: correlationStore, publicUrl: config.server.publicUrl } }),
       ...(config.admin.username === undefined || config.admin.password === undefined
         ? {}
-        : { admin: { username: config.admin.username, password: config.admin.password, queues, store: correlationStore, preview: config } }),
+        : { admin: { username: config.admin.username, password: config.admin.password, queues, store: correlationStore, desks: config.deskInstances.map((desk) => desk.name), preview: config } }),
       bodyLimitBytes: config.server.bodyLimitBytes,
       c1: {
         verifyC1Token,

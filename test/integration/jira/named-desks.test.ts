@@ -32,7 +32,7 @@ async function bridgeWith(config: { grantsOutcome?: object; otherOutcome?: objec
   });
   peers.bridge = b;
   await b.deps.startWorkers();
-  for (const name of ['provision-grant', 'provision-revoke']) {
+  for (const name of ['provision-grant', 'provision-revoke'] as const) {
     const fixture = loadFixture(name);
     fixture.callbackUrl = peers.c1.callbackUrl(`${name}-${randomUUID()}`);
     expect((await b.deliver(fixture)).statusCode).toBe(202);
