@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { reconcile } from '../../../src/jobs/reconcile.ts';
 import { loadFixture } from '../../fixtures/load-fixture.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
 import { checksSettled } from '../../helpers/ticket-checks.ts';
@@ -80,6 +81,7 @@ describe('named desks: two Jira sites side by side', () => {
     expect(accepted.json()).toEqual({ status: 'accepted' });
     await waitFor('the revoke reported', async () => (await outcomeOf(b, REVOKE)) === 'complete');
     expect(await outcomeOf(b, GRANT)).toBeUndefined();
+    await waitFor('the callback', () => peers.c1.callbacks[0]);
     expect(peers.c1.callbacks).toHaveLength(1);
   });
 
@@ -106,6 +108,19 @@ describe('named desks: two Jira sites side by side', () => {
     // The revoke route has no map of its own and its desk none: Done completes, as before.
     expect((await event(b, '/webhooks/jira-dc', 'other', 'secret-dc', 'Done', 'done', 'Done')).statusCode).toBe(200);
     await waitFor('the revoke reported', async () => (await outcomeOf(b, REVOKE)) === 'complete');
+  });
+
+  it('reconciliation reads each desk\'s tickets from that desk, each with its route\'s map', async () => {
+    const b = await bridgeWith({ grantsOutcome: { complete: ['Granted'], errored: [] }, otherOutcome: { complete: [], errored: ['Refused'] } });
+    // No events: the statuses change in Jira only. Done is in neither map, so nothing is final yet.
+    peers.cloud.transition('OPS-1', 'Done', 'done', 'Done');
+    peers.other.transition('OPS-1', 'Done', 'done', 'Done');
+    expect(await reconcile(b.deps.jobs)).toMatchObject({ checked: 2, reported: 0, errors: 0 });
+    peers.cloud.transition('OPS-1', 'Granted', 'indeterminate');
+    peers.other.transition('OPS-1', 'Refused', 'done');
+    expect(await reconcile(b.deps.jobs)).toMatchObject({ checked: 2, reported: 2, errors: 0 });
+    expect(await outcomeOf(b, GRANT)).toBe('complete');
+    expect(await outcomeOf(b, REVOKE)).toBe('errored');
   });
 
   it('a record written before desks had names (no route, ticketSystem = the kind) reads as the kind\'s own desk', async () => {
