@@ -4,8 +4,7 @@ import type { AdminDeps } from './http/admin.ts';
 import { conductorOneWebhook, type C1WebhookDeps } from './http/conductorone-webhook.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { healthRoutes, type HealthDeps } from './http/health.ts';
-import { jiraWebhook, type JiraWebhookDeps } from './desks/jira/jira-webhook.ts';
-import { serviceNowWebhook, type ServiceNowWebhookDeps } from './desks/servicenow/servicenow-webhook.ts';
+import type { DeskModule, DeskWebhookDeps } from './desks/desk-module.ts';
 import type { SandboxRoutesDeps } from './sandbox/sandbox-routes.ts';
 
 export interface AppDeps {
@@ -13,10 +12,8 @@ export interface AppDeps {
   bodyLimitBytes: number;
   health: HealthDeps;
   c1: C1WebhookDeps;
-  /** Present when the config has a jira section. */
-  jira?: JiraWebhookDeps;
-  /** Present when the config has a servicenow section. */
-  servicenow?: ServiceNowWebhookDeps;
+  /** Each configured desk's event route, built by its kind's module. */
+  desks: ReadonlyArray<{ module: Pick<DeskModule, 'webhook'>; deps: DeskWebhookDeps }>;
   /** Present when admin credentials are configured; /admin does not exist otherwise. */
   admin?: AdminDeps;
   /** Sandbox mode only: the sandbox page at `/` and its peers. */
@@ -46,8 +43,7 @@ export async function buildApp(deps: AppDeps, surface: AppSurface = 'all'): Prom
   await app.register(healthRoutes(deps.health, { operations: surface !== 'public' }));
   if (surface !== 'private') {
     await app.register(conductorOneWebhook(deps.c1));
-    if (deps.jira !== undefined) await app.register(jiraWebhook(deps.jira));
-    if (deps.servicenow !== undefined) await app.register(serviceNowWebhook(deps.servicenow));
+    for (const desk of deps.desks) await app.register(desk.module.webhook(desk.deps));
   }
   if (deps.admin !== undefined && surface !== 'public') {
     // The dashboard's packages are loaded only where /admin exists.

@@ -1,7 +1,7 @@
 import { connectRedis, type RedisClient } from './store/redis-connection.ts';
 import type { Logger } from 'pino';
 import type { AppDeps } from './app.ts';
-import type { BridgeConfig } from './config/schema.ts';
+import { routeDesk, type BridgeConfig } from './config/schema.ts';
 import { C1_WEBHOOK_PATH } from './http/conductorone-webhook.ts';
 import type { JobDeps } from './jobs/job-deps.ts';
 import { createQueues, type Queues } from './queue/queues.ts';
@@ -9,10 +9,10 @@ import { startWorkers, type Workers } from './queue/workers.ts';
 import { instrumentTickets } from './metrics/instrument-tickets.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { settlesWithin } from './shutdown-bound.ts';
-import { createJiraTickets, loadJiraClient } from './desks/jira/jira-tickets.ts';
-import { createServiceNowTickets } from './desks/servicenow/servicenow-tickets.ts';
+import type { DeskModule } from './desks/desk-module.ts';
+import { namedDesk } from './desks/named-desk.ts';
+import { deskModule } from './desks/registry.ts';
 import type { TicketSystem } from './desks/ticket-system.ts';
-import type { SystemName } from './domain/ticket.ts';
 import { CorrelationStore } from './store/correlation-store.ts';
 import { createDeskPace } from './store/desk-pace.ts';
 import { createRunLock } from './store/run-lock.ts';
@@ -33,7 +33,8 @@ export interface Deps {
   app: AppDeps;
   metrics: Metrics;
   jobs: JobDeps;
-  ticketSystems: Partial<Record<SystemName, TicketSystem>>;
+  /** By desk name. */
+  ticketSystems: Readonly<Record<string, TicketSystem>>;
   /** Starts the job workers in this process (role `worker` or `all`). */
   startWorkers(): Promise<Workers>;
   close(): Promise<void>;
@@ -61,6 +62,36 @@ const RECONCILE_LOCK_TTL_MS = 60_000;
 
 export function webhookEndpointUrl(publicUrl: string, path: string): string {
   return `${publicUrl.replace(/\/+$/, '')}${path}`;
+}
+
+/** Where a desk's events arrive: /webhooks/<desk name> (the kinds' own sections keep /webhooks/jira and /webhooks/servicenow). */
+export function deskWebhookPath(desk: string): string {
+  return `/webhooks/${encodeURIComponent(desk)}`;
+}
+
+/** One adapter per configured desk, named as the desk, timed and counted. */
+function createDesks(config: BridgeConfig, logger: Logger, metrics: Metrics, overrides: DepsOverrides): Record<string, TicketSystem> {
+  const systems: Record<string, TicketSystem> = {};
+  const routes = [...config.routes, ...(config.defaultRoute === undefined ? [] : [{ ...config.defaultRoute, name: 'defaultRoute' }])];
+  for (const instance of config.deskInstances) {
+    const desk = { name: instance.name, kind: instance.kind };
+    const module = deskModule(instance.kind) as DeskModule;
+    const adapter = module.createTickets({
+      desk,
+      config: instance.config,
+      // A route's target of this desk's kind, by route name: what the route overrides for its own tickets.
+      routeTarget: (name) => {
+        const route = routes.find((candidate) => candidate.name === name && routeDesk(candidate) === instance.name) as Readonly<Record<string, unknown>> | undefined;
+        return route?.[instance.kind];
+      },
+      timeZone: config.templates.timeZone,
+      logger: logger.child({ system: instance.name }),
+      ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
+      strictSchemas: overrides.jiraSchemaMismatch === 'throw',
+    });
+    systems[instance.name] = instrumentTickets(namedDesk(desk, adapter), metrics);
+  }
+  return systems;
 }
 
 /** The composition root: every long-lived object of the process is built here and nowhere else. */
@@ -106,29 +137,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
   });
 
   const metrics = createMetrics();
-  const ticketSystems: Partial<Record<SystemName, TicketSystem>> = {};
-  if (config.jira !== undefined) {
-    const log = logger.child({ system: 'jira' });
-    ticketSystems.jira = instrumentTickets(
-      createJiraTickets({
-        config: config.jira,
-        timeZone: config.templates.timeZone,
-        onSchemaMismatch: overrides.jiraSchemaMismatch === 'throw' ? 'throw' : (report) => log.warn({ report }, 'a Jira answer does not match the expected schema'),
-      }),
-      metrics,
-    );
-  }
-  if (config.servicenow !== undefined) {
-    ticketSystems.servicenow = instrumentTickets(
-      createServiceNowTickets({
-        config: config.servicenow,
-        timeZone: config.templates.timeZone,
-        logger: logger.child({ system: 'servicenow' }),
-        ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
-      }),
-      metrics,
-    );
-  }
+  const ticketSystems = createDesks(config, logger, metrics, overrides);
   const jobs: JobDeps = {
     config,
     store: correlationStore,
@@ -168,7 +177,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
     async startWorkers() {
       // The Jira client library loads on first use (the API never needs it); a worker loads it before taking jobs,
       // so the first job after a start or a crash does not wait for it.
-      if (config.jira !== undefined) await loadJiraClient();
+      for (const kind of new Set(config.deskInstances.map((desk) => desk.kind))) await (deskModule(kind) as DeskModule).prepare?.();
       // Workers block on Redis: their connection retries forever instead of failing fast like the producer's.
       workerRedis = connectRedis(config.redis, { maxRetriesPerRequest: null });
       workerRedis.on('error', (error: Error) => logger.warn({ err: error.message }, 'worker redis connection error'));
@@ -189,7 +198,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
       ...(overrides.sandbox === undefined ? {} : { sandbox: { peers: overrides.sandbox, store: correlationStore, publicUrl: config.server.publicUrl } }),
       ...(config.admin.username === undefined || config.admin.password === undefined
         ? {}
-        : { admin: { username: config.admin.username, password: config.admin.password, queues, store: correlationStore, preview: config } }),
+        : { admin: { username: config.admin.username, password: config.admin.password, queues, store: correlationStore, desks: config.deskInstances.map((desk) => desk.name), preview: config } }),
       bodyLimitBytes: config.server.bodyLimitBytes,
       c1: {
         verifyC1Token,
@@ -201,26 +210,17 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
         bodyLimitBytes: config.server.bodyLimitBytes,
         routing: config,
       },
-      ...(config.jira === undefined
-        ? {}
-        : {
-            jira: {
-              secrets: config.jira.webhookSecret ?? [],
-              store: correlationStore,
-              queues,
-              bodyLimitBytes: config.server.bodyLimitBytes,
-            },
-          }),
-      ...(config.servicenow === undefined
-        ? {}
-        : {
-            servicenow: {
-              secrets: config.servicenow.webhookSecret ?? [],
-              store: correlationStore,
-              queues,
-              bodyLimitBytes: config.server.bodyLimitBytes,
-            },
-          }),
+      desks: config.deskInstances.map((desk) => ({
+        module: deskModule(desk.kind) as DeskModule,
+        deps: {
+          desk: { name: desk.name, kind: desk.kind },
+          path: deskWebhookPath(desk.name),
+          secrets: (deskModule(desk.kind) as DeskModule).webhookSecrets(desk.config),
+          store: correlationStore,
+          queues,
+          bodyLimitBytes: config.server.bodyLimitBytes,
+        },
+      })),
     },
     async close() {
       // Running jobs get `shutdownTimeoutMs` to finish; a job cut off later is recovered by BullMQ's stalled-job check.

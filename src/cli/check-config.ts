@@ -38,7 +38,7 @@ export function loadConfigOrReport(path: string, env: Env, err: (line: string) =
 
 /** What `check-config` says about a valid config; never a secret. */
 export function printSummary(config: BridgeConfig, path: string, out: (line: string) => void): void {
-  const systems = [config.jira === undefined ? [] : ['jira'], config.servicenow === undefined ? [] : ['servicenow']].flat();
+  const systems = config.deskInstances.map((desk) => (desk.name === desk.kind ? desk.name : `${desk.name} (${desk.kind})`));
   const { publicUrl } = config.server;
   const { tenant, jwksUrl, audience } = config.conductorone;
   out(`config OK: ${path}`);

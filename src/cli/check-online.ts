@@ -1,14 +1,15 @@
-import type { BridgeConfig } from '../config/schema.ts';
+import { routeDesk, type BridgeConfig } from '../config/schema.ts';
 import { redisLabel } from '../store/redis-connection.ts';
-import { serviceNowOnlineChecks } from '../desks/servicenow/check-servicenow-online.ts';
+import type { DeskModule } from '../desks/desk-module.ts';
+import { deskModule } from '../desks/registry.ts';
 import { TicketSystemError } from '../desks/ticket-error.ts';
 import type { TicketSystem } from '../desks/ticket-system.ts';
-import type { SystemName } from '../domain/ticket.ts';
 import { C1_ALGORITHMS } from '../verify/c1-token.ts';
 
 export interface OnlineDeps {
   config: BridgeConfig;
-  ticketSystems: Partial<Record<SystemName, TicketSystem>>;
+  /** By desk name. */
+  ticketSystems: Readonly<Record<string, TicketSystem>>;
   fetch: typeof fetch;
   pingRedis: () => Promise<string>;
   out: (line: string) => void;
@@ -35,8 +36,16 @@ export async function checkOnline(deps: OnlineDeps): Promise<number> {
     [`Redis ${redisLabel(deps.config.redis)}`, async () => `answered ${await deps.pingRedis()}`],
     [`ConductorOne JWKS ${deps.config.conductorone.jwksUrl}`, () => checkJwks(deps)],
   ];
-  for (const [name, system] of Object.entries(deps.ticketSystems)) checks.push([name === 'jira' ? `Jira ${deps.config.jira?.baseUrl ?? ''}` : `ServiceNow ${deps.config.servicenow?.instanceUrl ?? ''}`, () => system.probe()]);
-  if (deps.ticketSystems.servicenow !== undefined) checks.push(...serviceNowOnlineChecks(deps.config, deps.fetch));
+  const routes = [...deps.config.routes.map((route) => [`route "${route.name}"`, route] as const), ...(deps.config.defaultRoute === undefined ? [] : [['defaultRoute', deps.config.defaultRoute] as const])];
+  for (const desk of deps.config.deskInstances) {
+    const system = deps.ticketSystems[desk.name];
+    const module = deskModule(desk.kind) as DeskModule | undefined;
+    if (system === undefined || module === undefined) continue;
+    const named = desk.name === desk.kind ? '' : ` (desk ${desk.name})`;
+    checks.push([`${module.label} ${module.address(desk.config)}${named}`, () => system.probe()]);
+    const targets = routes.filter(([, route]) => routeDesk(route) === desk.name).map(([who, route]): [string, unknown] => [who, (route as Readonly<Record<string, unknown>>)[desk.kind]]);
+    checks.push(...(module.onlineChecks?.({ name: desk.name, kind: desk.kind }, desk.config, targets, deps.fetch) ?? []));
+  }
   let failed = 0;
   for (const [name, run] of checks) {
     try {

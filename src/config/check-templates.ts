@@ -1,9 +1,13 @@
 import { compileTemplate, TemplateError } from '../domain/templates.ts';
 import type { ConfigProblem } from './interpolate.ts';
-import type { BridgeConfig } from './schema.ts';
+import type { DeskModule } from '../desks/desk-module.ts';
+import { DESK_MODULES } from '../desks/registry.ts';
 
 /** Every ticket template in the config, compiled once at start-up: an unknown variable is a config error. */
-export function checkTemplates(config: Pick<BridgeConfig, 'routes' | 'defaultRoute'>): ConfigProblem[] {
+export function checkTemplates(config: {
+  routes: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  defaultRoute?: Readonly<Record<string, unknown>> | undefined;
+}): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const check = (path: string, source: string | undefined) => {
     if (source === undefined) return;
@@ -14,16 +18,13 @@ export function checkTemplates(config: Pick<BridgeConfig, 'routes' | 'defaultRou
       problems.push({ path, message: `template error: ${error.message}` });
     }
   };
-  const targets: Array<[string, BridgeConfig['routes'][number] | NonNullable<BridgeConfig['defaultRoute']>]> = config.routes.map((route, index) => [`routes.${index.toString()}`, route]);
+  const targets: Array<[string, Readonly<Record<string, unknown>>]> = config.routes.map((route, index) => [`routes.${index.toString()}`, route]);
   if (config.defaultRoute !== undefined) targets.push(['defaultRoute', config.defaultRoute]);
   for (const [path, target] of targets) {
-    check(`${path}.jira.summary`, target.jira?.summary);
-    check(`${path}.jira.description`, target.jira?.description);
-    check(`${path}.servicenow.shortDescription`, target.servicenow?.shortDescription);
-    check(`${path}.servicenow.description`, target.servicenow?.description);
-    for (const [field, source] of Object.entries(target.servicenow?.fields ?? {})) check(`${path}.servicenow.fields.${field}`, source);
-    for (const [name, source] of Object.entries(target.servicenow?.variables ?? {})) check(`${path}.servicenow.variables.${name}`, source);
-    for (const [field, source] of Object.entries(target.jira?.fields ?? {})) if (typeof source === 'string') check(`${path}.jira.fields.${field}`, source);
+    for (const desk of DESK_MODULES as readonly DeskModule[]) {
+      const given = target[desk.kind];
+      if (given !== undefined) for (const [key, source] of desk.templates(given)) check(`${path}.${desk.kind}.${key}`, source);
+    }
   }
   return problems;
 }

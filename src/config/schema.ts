@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { parseClientSecret } from '../c1/api-client.ts';
+import { httpUrl, integer, isHttpUrl, nonEmpty, type DeepReadonly } from './schema-parts.ts';
+import type { DeskModule } from '../desks/desk-module.ts';
+import { DESK_KINDS, DESK_MODULES, deskModule, type AnyDeskModule, type DeskKind } from '../desks/registry.ts';
 
 /**
  * Config key names whose values are secrets, wherever they occur, for a logger's redaction list; the CLI never
@@ -8,9 +11,6 @@ import { parseClientSecret } from '../c1/api-client.ts';
  */
 export const SECRET_KEYS = ['apiToken', 'token', 'password', 'webhookSecret', 'clientSecret'] as const;
 
-const isHttpUrl = (value: string): boolean => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
-
-const httpUrl = z.string().refine(isHttpUrl, 'must be an absolute http(s) URL');
 
 /**
  * The bridge's own address: tokens' `htu` is this plus a path, compared without query or fragment. Kept as `URL`
@@ -54,25 +54,6 @@ const host = z
   .refine((value) => URL.canParse(`https://${value}`) && new URL(`https://${value}`).host === value.toLowerCase(), 'must be a host name, e.g. acme.conductor.one')
   .transform((value) => value.toLowerCase());
 
-const nonEmpty = z.string().min(1, 'must not be empty');
-
-/**
- * A whole number from YAML, or digits from a `${VAR}` (a string). Unlike `z.coerce.number()`, an empty value or a
- * key left without one is an error instead of a silent 0 (which would mean "random port" or "reconcile off").
- */
-function integer(min: number, max: number = Number.MAX_SAFE_INTEGER) {
-  return z.preprocess(
-    (value) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value),
-    z.number().int('must be a whole number').min(min, `must be at least ${min.toString()}`).max(max, `must be at most ${max.toString()}`),
-  );
-}
-
-/** One secret or several (rotation: the new one is added, then the old one removed). */
-const secretList = z
-  .union([nonEmpty, z.array(nonEmpty).min(1, 'must list at least one secret')], {
-    error: (issue) => (issue.code === 'invalid_union' ? 'must be a secret or a list of secrets' : undefined),
-  })
-  .transform((value) => (typeof value === 'string' ? [value] : value));
 
 const server = z
   .strictObject({
@@ -141,115 +122,6 @@ const conductorone = z.strictObject({
     .optional(),
 });
 
-const jira = z
-  .strictObject({
-    baseUrl: httpUrl,
-    email: nonEmpty.optional(),
-    apiToken: nonEmpty.optional(),
-    token: nonEmpty.optional(),
-    webhookSecret: secretList.optional(),
-    erroredResolutions: z.array(nonEmpty).default(["Won't Do", 'Declined', 'Rejected', 'Duplicate']),
-    /**
-     * How long Jira's JQL search may take to see a new issue (it is eventually consistent: "from a few seconds to
-     * minutes", Atlassian's "Search and reconcile"). A create retried after a create call waits this long after that
-     * call before it searches for the issue, so a crash between the create and the record write opens no duplicate.
-     */
-    indexLagSeconds: integer(0, 3600).default(60),
-  })
-  .superRefine((value, ctx) => {
-    const cloud = value.email !== undefined || value.apiToken !== undefined;
-    const dataCenter = value.token !== undefined;
-    if (cloud && dataCenter) {
-      ctx.addIssue({ code: 'custom', message: 'give either email + apiToken (Cloud) or token (Data Center PAT), not both' });
-    } else if (!cloud && !dataCenter) {
-      ctx.addIssue({ code: 'custom', message: 'credentials missing: email + apiToken (Cloud) or token (Data Center PAT)' });
-    } else if (cloud && (value.email === undefined || value.apiToken === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [value.email === undefined ? 'email' : 'apiToken'], message: 'Cloud needs both email and apiToken' });
-    }
-  });
-
-const servicenowOauth = z.strictObject({
-  clientId: nonEmpty,
-  clientSecret: nonEmpty,
-  tokenUrl: httpUrl.optional(),
-});
-
-const stateCodes = z.array(integer(0)).default([]);
-const tableStates = z.strictObject({ complete: stateCodes, errored: stateCodes });
-
-/** Contract §6 defaults: incident 6/7 ⇒ complete, 8 ⇒ errored; sc_task and sc_req_item 3 ⇒ complete, 4/7 ⇒ errored. */
-export const DEFAULT_SERVICENOW_STATES = {
-  incident: { complete: [6, 7], errored: [8] },
-  sc_task: { complete: [3], errored: [4, 7] },
-  sc_req_item: { complete: [3], errored: [4, 7] },
-};
-
-const servicenow = z
-  .strictObject({
-    instanceUrl: httpUrl,
-    username: nonEmpty.optional(),
-    password: nonEmpty.optional(),
-    oauth: servicenowOauth.optional(),
-    webhookSecret: secretList.optional(),
-    /** Per table, which `state` values are final and how they are reported; tables not listed keep the defaults. */
-    states: z.partialRecord(z.enum(['incident', 'sc_task', 'sc_req_item']), tableStates).default({}),
-    /** Requested-item stages that mean the request was cancelled (a complete state with one is errored); unset: any stage naming a cancellation. */
-    cancelledStages: z.array(nonEmpty).optional(),
-  })
-  .superRefine((value, ctx) => {
-    const basic = value.username !== undefined || value.password !== undefined;
-    if (basic && value.oauth !== undefined) {
-      ctx.addIssue({ code: 'custom', message: 'give either username + password or oauth, not both' });
-    } else if (!basic && value.oauth === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'credentials missing: username + password, or oauth' });
-    } else if (basic && (value.username === undefined || value.password === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [value.username === undefined ? 'username' : 'password'], message: 'basic auth needs both username and password' });
-    }
-  });
-
-/** Jira refuses a label with white space in it, or longer than 255 characters. */
-const jiraLabel = nonEmpty
-  .refine((value) => !/\s/.test(value), 'Jira labels may not contain spaces (use - or _)')
-  .refine((value) => [...value].length <= 255, 'Jira labels may be at most 255 characters long');
-
-const jiraTarget = z.strictObject({
-  project: nonEmpty,
-  issueType: nonEmpty.default('Task'),
-  labels: z.array(jiraLabel).default([]),
-  summary: z.string().optional(),
-  description: z.string().optional(),
-  fields: z.record(z.string(), z.unknown()).default({}),
-});
-
-/** ServiceNow takes every field value as text; `urgency: 2` need not be quoted. */
-const fieldText = z.union([z.string(), z.number(), z.boolean()], { error: 'must be text, a number or true/false' }).transform(String);
-
-/**
- * A Table API record (`table`), or a Service Catalog order (`catalogItem`, name or sys_id, with `variables`), tracked
- * as its requested item (sc_req_item). `requestedFor: subject` names the task's user, found in sys_user by email.
- */
-const servicenowTarget = z
-  .strictObject({
-    table: z.enum(['incident', 'sc_task', 'sc_req_item']).optional(),
-    catalogItem: nonEmpty.optional(),
-    variables: z.record(z.string(), fieldText).default({}),
-    requestedFor: z.literal('subject', { error: 'must be subject (the task\'s user)' }).optional(),
-    /** The record field that takes the user on a Table API route (default: caller_id, requested_for or opened_for by table). */
-    requestedForField: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a ServiceNow field name such as caller_id').optional(),
-    shortDescription: z.string().optional(),
-    description: z.string().optional(),
-    fields: z.record(z.string(), fieldText).default({}),
-  })
-  .superRefine((value, ctx) => {
-    if (value.catalogItem === undefined) {
-      if (value.table === undefined) ctx.addIssue({ code: 'custom', message: 'needs a table (incident, sc_task, sc_req_item) or a catalogItem' });
-      if (Object.keys(value.variables).length > 0) ctx.addIssue({ code: 'custom', path: ['variables'], message: 'variables belong to a catalogItem order' });
-      return;
-    }
-    if (value.table !== undefined && value.table !== 'sc_req_item') ctx.addIssue({ code: 'custom', path: ['table'], message: 'a catalogItem order is tracked as sc_req_item; leave table out' });
-    if (value.requestedForField !== undefined) ctx.addIssue({ code: 'custom', path: ['requestedForField'], message: 'a catalogItem order sets requested_for itself; leave requestedForField out' });
-  })
-  .transform(({ table, ...rest }) => ({ ...rest, table: table ?? 'sc_req_item' }));
 
 /** One value or a list of them (any of which matches); always a list once parsed. */
 function oneOrList<T extends z.ZodType>(value: T) {
@@ -269,20 +141,37 @@ const match = z.strictObject({
   taskType: oneOrList(z.enum(['grant', 'revoke'])).optional(),
 });
 
-const target = { jira: jiraTarget.optional(), servicenow: servicenowTarget.optional() };
+type TargetShape = { [M in AnyDeskModule as M['kind']]: z.ZodOptional<M['targetSchema']> };
+type SectionShape = { [M in AnyDeskModule as M['kind']]: z.ZodOptional<M['instanceSchema']> };
 
-function oneTarget(value: { jira?: unknown; servicenow?: unknown }, ctx: z.RefinementCtx): void {
-  const count = (value.jira === undefined ? 0 : 1) + (value.servicenow === undefined ? 0 : 1);
-  if (count !== 1) ctx.addIssue({ code: 'custom', message: 'needs exactly one target: jira or servicenow' });
+/** A route's target: one key per desk kind (`jira:`, `servicenow:`), exactly one of them given. */
+const target = Object.fromEntries(DESK_MODULES.map((desk) => [desk.kind, desk.targetSchema.optional()])) as unknown as TargetShape;
+/** Each kind's own section (`jira:`, `servicenow:`): the desk named as its kind. */
+const sections = Object.fromEntries(DESK_MODULES.map((desk) => [desk.kind, desk.instanceSchema.optional()])) as unknown as SectionShape;
+
+/** The kind a route's target key names, when exactly one is given. */
+export function targetKind(value: Readonly<Record<string, unknown>>): DeskKind | undefined {
+  const given = DESK_KINDS.filter((kind) => value[kind] !== undefined);
+  return given.length === 1 ? given[0] : undefined;
 }
+
+function oneTarget(value: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (targetKind(value) === undefined) ctx.addIssue({ code: 'custom', message: `needs exactly one target: ${DESK_KINDS.join(' or ')}` });
+}
+
+/** A named desk's name is a path segment (/webhooks/<name>) and a part of Redis keys. */
+const deskName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and -, starting with a letter (it is the path /webhooks/<name>)');
+
+/** `desk:` names the desk a route's tickets go to; unset: the kind's own section. */
+const deskKey = { desk: deskName.optional() };
 
 /** `when:` is a CEL expression over the template variables; compiled (and checked) with the rest at start-up. */
 /** `for:` says which kind of C1 step the route takes (contract §8): provisioning steps, or policy approval steps. */
 export const STEP_KINDS = ['provision', 'approval'] as const;
 const route = z
-  .strictObject({ name: nonEmpty, for: z.enum(STEP_KINDS).default('provision'), match: match.default({}), when: nonEmpty.optional(), ...target })
+  .strictObject({ name: nonEmpty, for: z.enum(STEP_KINDS).default('provision'), match: match.default({}), when: nonEmpty.optional(), ...deskKey, ...target })
   .superRefine(oneTarget);
-const defaultRoute = z.strictObject(target).superRefine(oneTarget);
+const defaultRoute = z.strictObject({ ...deskKey, ...target }).superRefine(oneTarget);
 
 const jobs = z.strictObject({
   attempts: integer(1, 1000).default(12),
@@ -341,22 +230,32 @@ const logging = z.strictObject({
 type Route = z.output<typeof route>;
 type DefaultRoute = z.output<typeof defaultRoute>;
 
-/** The part of a config that cross-route checks read: the routes, and which ticket systems have a section. */
+/** The part of a config that cross-route checks read: the routes, and the desks configured (name → kind). */
 export interface RoutingView {
   /** By position in the file; `undefined` where a route is itself invalid (its own problems are reported apart). */
   routes: ReadonlyArray<Route | undefined>;
   defaultRoute: DefaultRoute | undefined;
-  systems: { jira: boolean; servicenow: boolean };
+  desks: ReadonlyMap<string, string>;
 }
 
-/** Routes that target a system without a section, and route names used twice. */
-export function routingProblems(view: RoutingView): Array<{ path: Array<string | number>; message: string }> {
-  const problems: Array<{ path: Array<string | number>; message: string }> = [];
-  const check = (path: Array<string | number>, who: string, target: { jira?: unknown; servicenow?: unknown }) => {
-    for (const system of ['jira', 'servicenow'] as const) {
-      if (target[system] !== undefined && !view.systems[system]) {
-        problems.push({ path: [...path, system], message: `${who} targets ${system} but the ${system} section is missing` });
-      }
+type Problem = { path: Array<string | number>; message: string };
+
+/** Routes that send tickets to a desk that is not configured or is of another kind, and route names used twice. */
+export function routingProblems(view: RoutingView): Problem[] {
+  const problems: Problem[] = [];
+  const check = (path: Array<string | number>, who: string, target: Route | DefaultRoute) => {
+    const kind = targetKind(target);
+    if (kind === undefined) return;
+    if (target.desk === undefined) {
+      if (view.desks.get(kind) !== kind) problems.push({ path: [...path, kind], message: `${who} targets ${kind} but the ${kind} section is missing` });
+      return;
+    }
+    const deskKind = view.desks.get(target.desk);
+    const known = [...view.desks.keys()].map((name) => JSON.stringify(name)).join(', ');
+    if (deskKind === undefined) {
+      problems.push({ path: [...path, 'desk'], message: `${who} names desk "${target.desk}", which is not configured (desks: ${known === '' ? 'none' : known})` });
+    } else if (deskKind !== kind) {
+      problems.push({ path: [...path, 'desk'], message: `${who} names desk "${target.desk}", a ${deskKind} desk, but its target is ${kind}:` });
     }
   };
   const names = new Set<string>();
@@ -372,6 +271,21 @@ export function routingProblems(view: RoutingView): Array<{ path: Array<string |
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
+/** Names a `desks:` entry may not take: the kinds' own sections, and paths the bridge already serves. */
+const RESERVED_DESK_NAMES = new Set<string>([...DESK_KINDS, 'conductorone']);
+
+/** The desks a raw config names (kind sections, then `desks:` entries), as far as their kind can be read. */
+function deskKinds(raw: Record<string, unknown>): Map<string, string> {
+  const desks = new Map<string, string>();
+  for (const kind of DESK_KINDS) if (raw[kind] !== undefined) desks.set(kind, kind);
+  const entries = isRecord(raw['desks']) ? raw['desks'] : {};
+  for (const [name, entry] of Object.entries(entries)) {
+    const kind = isRecord(entry) ? entry['kind'] : undefined;
+    if (typeof kind === 'string' && !RESERVED_DESK_NAMES.has(name)) desks.set(name, kind);
+  }
+  return desks;
+}
+
 /**
  * The routing of a config that failed validation, each route parsed on its own: zod skips a refinement over the
  * whole config once any key in it is invalid, yet the operator should see every route problem in the same run.
@@ -386,8 +300,46 @@ export function salvageRouting(input: unknown): RoutingView {
       return parsed.success ? parsed.data : undefined;
     }),
     defaultRoute: parsedDefault?.success === true ? parsedDefault.data : undefined,
-    systems: { jira: raw['jira'] !== undefined, servicenow: raw['servicenow'] !== undefined },
+    desks: deskKinds(raw),
   };
+}
+
+/** One configured desk: a kind's own section (named as its kind) or a `desks:` entry, with its parsed section. */
+export type DeskInstance = { [M in AnyDeskModule as M['kind']]: { name: string; kind: M['kind']; config: z.output<M['instanceSchema']> } }[DeskKind];
+
+/** `desks: { <name>: { kind, ...that kind's section keys } }`, each entry read by its kind's schema. */
+const namedDesks = z.record(z.string(), z.unknown()).superRefine((entries, ctx) => {
+  for (const [name, entry] of Object.entries(entries)) {
+    const named = deskName.safeParse(name);
+    if (!named.success) ctx.addIssue({ code: 'custom', path: [name], message: `desk name ${named.error.issues[0]?.message ?? 'is invalid'}` });
+    else if (RESERVED_DESK_NAMES.has(name)) {
+      ctx.addIssue({ code: 'custom', path: [name], message: `desk name "${name}" is taken: /webhooks/${name} already belongs to the bridge${DESK_KINDS.includes(name as DeskKind) ? ` (use the ${name}: section for that desk)` : ''}` });
+    }
+    const kind = isRecord(entry) ? entry['kind'] : undefined;
+    const desk = typeof kind === 'string' ? deskModule(kind) : undefined;
+    if (desk === undefined) {
+      ctx.addIssue({ code: 'custom', path: [name, 'kind'], message: `must be one of ${DESK_KINDS.join(', ')}` });
+      continue;
+    }
+    const { kind: _kind, ...section } = entry as Record<string, unknown>;
+    const parsed = desk.instanceSchema.safeParse(section);
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: [name, ...issue.path.map(String)], message: issue.message });
+  }
+});
+
+function configuredDesks(config: Record<string, unknown>, entries: Readonly<Record<string, unknown>>): DeskInstance[] {
+  const desks: DeskInstance[] = [];
+  const add = (name: string, desk: DeskModule, section: unknown) => {
+    const parsed = desk.instanceSchema.parse(section);
+    desks.push({ name, kind: desk.kind, config: desk.normalise === undefined ? parsed : desk.normalise(parsed) } as DeskInstance);
+  };
+  for (const desk of DESK_MODULES as readonly DeskModule[]) if (config[desk.kind] !== undefined) add(desk.kind, desk, config[desk.kind]);
+  for (const [name, entry] of Object.entries(entries)) {
+    const { kind, ...section } = entry as Record<string, unknown>;
+    const desk = deskModule(String(kind));
+    if (desk !== undefined) add(name, desk, section);
+  }
+  return desks;
 }
 
 const rawConfig = z
@@ -395,8 +347,8 @@ const rawConfig = z
     server,
     redis: redis.default({ url: 'redis://127.0.0.1:6379', prefix: 'c1tb', waitForReplicas: 0, waitForReplicasTimeoutMs: 1_000, memoryWarningPercent: 80 }),
     conductorone,
-    jira: jira.optional(),
-    servicenow: servicenow.optional(),
+    ...sections,
+    desks: namedDesks.default({}),
     routes: z.array(route).default([]),
     defaultRoute: defaultRoute.optional(),
     jobs: jobs.default({ attempts: 12, backoffMs: 2000, lockDurationMs: 30_000, onCreateFailure: 'report' }),
@@ -407,29 +359,29 @@ const rawConfig = z
     logging: logging.default({ level: 'info' }),
   })
   .superRefine((config, ctx) => {
-    const view = { routes: config.routes, defaultRoute: config.defaultRoute, systems: { jira: config.jira !== undefined, servicenow: config.servicenow !== undefined } };
+    const view = { routes: config.routes, defaultRoute: config.defaultRoute, desks: deskKinds(config) };
     for (const problem of routingProblems(view)) ctx.addIssue({ code: 'custom', ...problem });
   });
 
-/** The config file's schema: parsing applies the documented defaults, including those derived from other keys. */
-export const configSchema = rawConfig.transform((config) => ({
-  ...config,
-  ...(config.servicenow === undefined
-    ? {}
-    : { servicenow: { ...config.servicenow, states: { ...DEFAULT_SERVICENOW_STATES, ...config.servicenow.states } } }),
-  conductorone: {
-    ...config.conductorone,
-    jwksUrl: config.conductorone.jwksUrl ?? `https://${config.conductorone.tenant}/auth/v1/jwks`,
-    audience: config.conductorone.audience ?? new URL(config.server.publicUrl).host,
-    callbackOrigins: config.conductorone.callbackOrigins ?? [`https://${config.conductorone.tenant}`],
-  },
-}));
+/** The desk a route sends tickets to: its `desk:`, else its target kind's own section. */
+export const routeDesk = (r: Readonly<Record<string, unknown>> & { readonly desk?: string | undefined }): string => r.desk ?? targetKind(r) ?? '';
 
-type DeepReadonly<T> = T extends ReadonlyArray<infer U>
-  ? ReadonlyArray<DeepReadonly<U>>
-  : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-    : T;
+/** The config file's schema: parsing applies the documented defaults, including those derived from other keys. */
+export const configSchema = rawConfig.transform((config) => {
+  const deskInstances = configuredDesks(config, config.desks);
+  const own = Object.fromEntries(deskInstances.filter((desk) => desk.name === desk.kind).map((desk) => [desk.kind, desk.config])) as Partial<typeof sections extends infer _ ? { [K in DeskKind]: Extract<DeskInstance, { kind: K }>['config'] } : never>;
+  return {
+    ...config,
+    ...own,
+    deskInstances,
+    conductorone: {
+      ...config.conductorone,
+      jwksUrl: config.conductorone.jwksUrl ?? `https://${config.conductorone.tenant}/auth/v1/jwks`,
+      audience: config.conductorone.audience ?? new URL(config.server.publicUrl).host,
+      callbackOrigins: config.conductorone.callbackOrigins ?? [`https://${config.conductorone.tenant}`],
+    },
+  };
+});
 
 /** The parsed config. Read-only because the loader freezes it: one config per process, changed only by a restart. */
 export type BridgeConfig = DeepReadonly<z.output<typeof configSchema>>;

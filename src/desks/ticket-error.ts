@@ -1,4 +1,4 @@
-import type { SystemName } from '../domain/ticket.ts';
+import type { DeskId } from './desk-module.ts';
 
 /**
  * A service desk call that failed. `retryable` says whether trying again can help; `retryAfterMs` carries the desk's
@@ -6,13 +6,14 @@ import type { SystemName } from '../domain/ticket.ts';
  */
 export class TicketSystemError extends Error {
   readonly code: 'ticket_system_unavailable' | 'ticket_system_rate_limited' | 'ticket_system_rejected' | 'ticket_system_invalid_answer';
-  readonly system: SystemName;
+  /** The desk that failed: its name (pace and metrics are kept per desk) and its kind. */
+  readonly system: DeskId;
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
 
   constructor(options: {
-    system: SystemName;
+    system: DeskId;
     code: TicketSystemError['code'];
     message: string;
     status?: number;
@@ -26,6 +27,19 @@ export class TicketSystemError extends Error {
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
     this.retryable = options.code !== 'ticket_system_rejected';
+  }
+
+  /** The same failure, named as the desk it came from (an adapter knows its kind; the desk's name is the config's). */
+  forDesk(desk: DeskId): TicketSystemError {
+    if (desk.name === this.system.name && desk.kind === this.system.kind) return this;
+    return new TicketSystemError({
+      system: desk,
+      code: this.code,
+      message: this.message,
+      ...(this.status === undefined ? {} : { status: this.status }),
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+      ...(this.cause === undefined ? {} : { cause: this.cause }),
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ChosenRoute } from '../domain/routing.ts';
 import type { TicketRequest } from '../domain/provisioning-request.ts';
-import type { SystemName, TicketRef, TicketStatus } from '../domain/ticket.ts';
+import type { TicketRef, TicketStatus } from '../domain/ticket.ts';
 
 export interface CreateTicketInput {
   request: TicketRequest;
@@ -12,7 +12,11 @@ export interface CreateTicketInput {
  * retryable (429, 5xx, network: the job backs off) or permanent (other 4xx: the job fails visibly).
  */
 export interface TicketSystem {
-  readonly name: SystemName;
+  /** The desk's name (pace, metrics and ticket refs are per desk): a `desks:` key, or the kind for its own section. */
+  readonly name: string;
+  readonly kind: string;
+  /** What a person calls one of its tickets: `Jira issue`, `ServiceNow record`. */
+  readonly ticketNoun: string;
   /**
    * How long after a create the desk's search may still miss the new ticket (Jira Cloud's JQL search is eventually
    * consistent; ServiceNow's Table API reads the table itself: 0). A retry after a create call waits this out before

@@ -1,11 +1,9 @@
 import type { Outcome, TicketRef, TicketStatus } from './ticket.ts';
 
-const SYSTEM_NAME = { jira: 'Jira issue', servicenow: 'ServiceNow record' } as const;
-
-/** C1 shows this comment on the task; it caps comments at 1024 characters. */
-export function outcomeComment(ticket: TicketRef, status: Pick<TicketStatus, 'status' | 'resolution' | 'deleted'>, outcome: Outcome): string {
+/** C1 shows this comment on the task; it caps comments at 1024 characters. `noun` is the desk's word for a ticket. */
+export function outcomeComment(ticket: TicketRef, status: Pick<TicketStatus, 'status' | 'resolution' | 'deleted'>, outcome: Outcome, noun: string): string {
   const request = ticket.request === undefined ? '' : ` of request ${ticket.request}`;
-  const where = `${SYSTEM_NAME[ticket.system]} ${ticket.key}${request}${ticket.url === '' ? '' : ` (${ticket.url})`}`;
+  const where = `${noun} ${ticket.key}${request}${ticket.url === '' ? '' : ` (${ticket.url})`}`;
   if (status.deleted === true) return `${where} was deleted before it was resolved, so the bridge cannot tell whether the change was made.`.slice(0, 1024);
   const how = `status "${status.status}"${status.resolution === undefined ? '' : `, resolution "${status.resolution}"`}`;
   const verdict = outcome === 'complete' ? 'was resolved' : 'was closed without the change';

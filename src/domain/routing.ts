@@ -1,14 +1,16 @@
-import type { BridgeConfig } from '../config/schema.ts';
+import { routeDesk, type BridgeConfig } from '../config/schema.ts';
 import { compileCondition, ConditionError, type CompiledCondition } from './conditions.ts';
 import type { TicketRequest } from './provisioning-request.ts';
 
 type RouteConfig = BridgeConfig['routes'][number];
-type Target = Pick<RouteConfig, 'jira' | 'servicenow'>;
+type Target = Omit<RouteConfig, 'name' | 'for' | 'match' | 'when' | 'desk'>;
 type Match = RouteConfig['match'];
 
 export interface ChosenRoute {
   /** The route's name, or `defaultRoute`. */
   name: string;
+  /** The desk its tickets go to (its `desk:`, else the target kind's own section). */
+  desk: string;
   target: Target;
 }
 
@@ -90,9 +92,9 @@ export function decideRoute(config: Pick<BridgeConfig, 'routes' | 'defaultRoute'
   for (const route of config.routes) {
     const result = verdict(route, request);
     verdicts.push(result);
-    if (result.matched) return { chosen: { name: route.name, target: route }, verdicts };
+    if (result.matched) return { chosen: { name: route.name, desk: routeDesk(route), target: route }, verdicts };
   }
-  const chosen = config.defaultRoute === undefined || request.step === 'approval' ? undefined : { name: 'defaultRoute', target: config.defaultRoute };
+  const chosen = config.defaultRoute === undefined || request.step === 'approval' ? undefined : { name: 'defaultRoute', desk: routeDesk(config.defaultRoute), target: config.defaultRoute };
   return { chosen, verdicts };
 }
 

@@ -1,10 +1,12 @@
 /** The domain's words for a service-desk ticket: where it is, and what its state means for the task. */
 
-export type SystemName = 'jira' | 'servicenow';
-
 /** Where a ticket lives: enough to find it again and to show a person. */
 export interface TicketRef {
-  system: SystemName;
+  /**
+   * The desk's name: a `desks:` key, or the kind (`jira`, `servicenow`) for the kind's own section, which is also what
+   * records written before desks had names hold.
+   */
+  system: string;
   /** Jira issue key (`OPS-12`) or ServiceNow record number (`SCTASK0010001`). */
   key: string;
   /** Jira issue id or ServiceNow sys_id. */
@@ -15,6 +17,8 @@ export interface TicketRef {
   container: string;
   /** A ServiceNow catalog order's request number (`REQ0010001`) when the ticket is its requested item. */
   request?: string;
+  /** The route that opened it: its status map decides what the ticket's status means. */
+  route?: string;
 }
 
 export type Outcome = 'complete' | 'errored';

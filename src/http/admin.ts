@@ -14,6 +14,8 @@ export interface AdminDeps {
   password: string;
   queues: Queues;
   store: CorrelationStore;
+  /** The configured desks' names (console search by ticket key). */
+  desks?: readonly string[];
   /** Routes and templates for the console's dry run (`/admin/preview`). */
   preview?: PreviewConfig;
 }
@@ -44,7 +46,7 @@ export function adminRoutes(deps: AdminDeps) {
     });
 
     // The operator console: /admin/ and the task pages a browser gets at /admin/tasks/<taskId>.
-    const consoleDeps = { username: deps.username, password: deps.password, queues: deps.queues, store: deps.store, ...(deps.preview === undefined ? {} : { preview: deps.preview }) };
+    const consoleDeps = { username: deps.username, password: deps.password, queues: deps.queues, store: deps.store, ...(deps.desks === undefined ? {} : { desks: deps.desks }), ...(deps.preview === undefined ? {} : { preview: deps.preview }) };
     await app.register(consoleRoutes(consoleDeps));
 
     app.get<{ Params: { taskId: string }; Querystring: { replayed?: string } }>('/admin/tasks/:taskId', async (request, reply) => {

@@ -35,7 +35,7 @@ export async function checkTicket(
 export async function reportIfFinal(deps: JobDeps, step: { taskId: string; stepId: string }, ticket: TicketRef, status: TicketStatus): Promise<TicketCheck> {
   if (!status.final || status.outcome === undefined) return { result: 'open', ticket, status };
   const named = status.renamed === undefined ? ticket : { ...ticket, ...status.renamed };
-  const decided = await reportOutcome(deps, step, status.outcome, outcomeComment(named, status, status.outcome));
+  const decided = await reportOutcome(deps, step, status.outcome, outcomeComment(named, status, status.outcome, deps.ticketSystems[ticket.system]?.ticketNoun ?? 'Ticket'));
   if (decided) {
     const log = { ...step, ticket: ticket.key, outcome: status.outcome };
     if (status.deleted === true) deps.logger.warn(log, 'the ticket was deleted in the desk: reported errored');

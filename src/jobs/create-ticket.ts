@@ -40,9 +40,8 @@ export async function createTicket(deps: JobDeps, job: Job<CreateTicketJob>, tok
     await reportOutcome(deps, { taskId, stepId }, 'errored', comment);
     return { unrouted: true };
   }
-  const systemName = route.target.jira !== undefined ? 'jira' : 'servicenow';
-  const system = deps.ticketSystems[systemName];
-  if (system === undefined) throw new UnrecoverableError(`route ${route.name} targets ${systemName}, which is not configured`);
+  const system = deps.ticketSystems[route.desk];
+  if (system === undefined) throw new UnrecoverableError(`route ${route.name} sends tickets to desk ${route.desk}, which is not configured`);
 
   // A desk that answered 429 to any process is left alone until its Retry-After is over; other desks' jobs go on.
   await waitForDesk(deps.pace, system.name, job, token);

@@ -7,13 +7,13 @@ import type { CorrelationStore } from '../store/correlation-store.ts';
 import type { DeskPace } from '../store/desk-pace.ts';
 import type { RunLock } from '../store/run-lock.ts';
 import type { TicketSystem } from '../desks/ticket-system.ts';
-import type { SystemName } from '../domain/ticket.ts';
 
 export interface JobDeps {
   config: Pick<BridgeConfig, 'routes' | 'defaultRoute' | 'conductorone' | 'jobs' | 'reconcile'>;
   store: CorrelationStore;
   queues: Pick<Queues, 'sendCallback'>;
-  ticketSystems: Partial<Record<SystemName, TicketSystem>>;
+  /** By desk name. */
+  ticketSystems: Readonly<Record<string, TicketSystem>>;
   /** Each desk's pause after a 429, shared by every worker process. */
   pace: DeskPace;
   /** Held by the one reconciliation run in progress, across every worker process. */

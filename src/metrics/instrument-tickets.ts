@@ -21,6 +21,8 @@ export function instrumentTickets(system: TicketSystem, metrics: Metrics): Ticke
     };
   return {
     name: system.name,
+    kind: system.kind,
+    ticketNoun: system.ticketNoun,
     searchLagMs: system.searchLagMs,
     create: timed('create', system.create.bind(system)),
     findByTask: timed('find_by_task', system.findByTask.bind(system)),

@@ -50,9 +50,9 @@ function withErrorPolicy<T, R>(deps: JobDeps, run: (job: Job<T>, token?: string)
     } catch (error) {
       if (error instanceof TicketSystemError) {
         if (error.code === 'ticket_system_rate_limited') {
-          const held = await deps.pace.pause(error.system, error.retryAfterMs ?? DEFAULT_PAUSE_MS);
-          deps.metrics.deskRateLimited.inc({ desk: error.system });
-          deps.logger.info({ desk: error.system, pauseMs: held, jobId: job.id }, 'desk asked to slow down: its calls wait, other desks go on');
+          const held = await deps.pace.pause(error.system.name, error.retryAfterMs ?? DEFAULT_PAUSE_MS);
+          deps.metrics.deskRateLimited.inc({ desk: error.system.name });
+          deps.logger.info({ desk: error.system.name, pauseMs: held, jobId: job.id }, 'desk asked to slow down: its calls wait, other desks go on');
           await putBack(job, token, held);
           throw error;
         }

@@ -188,6 +188,7 @@ export class CorrelationStore {
         ticketUrl: ticket.url,
         ticketContainer: ticket.container,
         ...(ticket.request === undefined ? {} : { ticketRequest: ticket.request }),
+        ...(ticket.route === undefined ? {} : { ticketRoute: ticket.route }),
       })
       .rpush(history, JSON.stringify({ at, event: 'ticket_created', detail: `${ticket.system} ${ticket.key}${ticket.request === undefined ? '' : ` of request ${ticket.request}`}` }))
       .set(this.keys.ticketById(ticket.system, ticket.id), step, 'EX', this.ttl)
@@ -328,17 +329,17 @@ export class CorrelationStore {
   async openTickets(members: readonly string[]): Promise<OpenTicket[]> {
     const read = this.redis.pipeline();
     const steps = members.map(decodeStep);
-    for (const step of steps) if (step !== undefined) read.hmget(this.keys.record(step.taskId, step.stepId), 'taskId', 'outcome', 'ticketSystem', 'ticketKey', 'ticketId', 'ticketUrl', 'ticketContainer');
+    for (const step of steps) if (step !== undefined) read.hmget(this.keys.record(step.taskId, step.stepId), 'taskId', 'outcome', 'ticketSystem', 'ticketKey', 'ticketId', 'ticketUrl', 'ticketContainer', 'ticketRoute');
     const replies = ((await read.exec()) ?? []).map(([, value]) => value as Array<string | null>);
     let next = 0;
     return members.map((member, index): OpenTicket => {
       const step = steps[index];
       if (step === undefined) return { member, state: 'gone' };
-      const [taskId, outcome, ticketSystem, ticketKey, ticketId, ticketUrl, ticketContainer] = replies[next++] ?? [];
+      const [taskId, outcome, ticketSystem, ticketKey, ticketId, ticketUrl, ticketContainer, ticketRoute] = replies[next++] ?? [];
       if (taskId == null) return { member, ...step, state: 'gone' };
       if (outcome != null) return { member, ...step, state: 'decided' };
-      if ((ticketSystem !== 'jira' && ticketSystem !== 'servicenow') || ticketKey == null) return { member, ...step, state: 'gone' };
-      const ticket = { system: ticketSystem, key: ticketKey, id: ticketId ?? ticketKey, url: ticketUrl ?? '', container: ticketContainer ?? '' } as const;
+      if (ticketSystem == null || ticketSystem === '' || ticketKey == null) return { member, ...step, state: 'gone' };
+      const ticket = { system: ticketSystem, key: ticketKey, id: ticketId ?? ticketKey, url: ticketUrl ?? '', container: ticketContainer ?? '', ...(ticketRoute == null ? {} : { route: ticketRoute }) };
       return { member, ...step, state: 'open', ticket };
     });
   }
@@ -376,7 +377,18 @@ export type OpenTicket =
 
 /** The ticket a record points at, if one was created. */
 export function ticketOf(record: CorrelationRecord): TicketRef | undefined {
-  const { ticketSystem, ticketKey, ticketId, ticketUrl, ticketContainer, ticketRequest } = record.fields;
-  if ((ticketSystem !== 'jira' && ticketSystem !== 'servicenow') || ticketKey === undefined) return undefined;
-  return { system: ticketSystem, key: ticketKey, id: ticketId ?? ticketKey, url: ticketUrl ?? '', container: ticketContainer ?? '', ...(ticketRequest === undefined ? {} : { request: ticketRequest }) };
+  // `ticketSystem` is the desk's name; records written before desks had names hold the kind, which is the name of the
+  // kind's own section, so they still read as that desk. Without `ticketRoute` (older records) the desk's own status
+  // map applies.
+  const { ticketSystem, ticketKey, ticketId, ticketUrl, ticketContainer, ticketRequest, ticketRoute } = record.fields;
+  if (ticketSystem === undefined || ticketSystem === '' || ticketKey === undefined) return undefined;
+  return {
+    system: ticketSystem,
+    key: ticketKey,
+    id: ticketId ?? ticketKey,
+    url: ticketUrl ?? '',
+    container: ticketContainer ?? '',
+    ...(ticketRequest === undefined ? {} : { request: ticketRequest }),
+    ...(ticketRoute === undefined ? {} : { route: ticketRoute }),
+  };
 }

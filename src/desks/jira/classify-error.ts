@@ -1,3 +1,4 @@
+import { JIRA_KIND_DESK } from './jira-config.ts';
 import { isApiError, isNetworkError, isRateLimitError, isServerError } from 'jira.js/core';
 import { TicketSystemError } from '../ticket-error.ts';
 
@@ -19,7 +20,7 @@ export function classifyJiraError(error: unknown, action: string): TicketSystemE
   if (isRateLimitError(error)) {
     const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
     return new TicketSystemError({
-      system: 'jira',
+      system: JIRA_KIND_DESK,
       code: 'ticket_system_rate_limited',
       message: `${what}: rate limited (429)`,
       status: 429,
@@ -28,22 +29,22 @@ export function classifyJiraError(error: unknown, action: string): TicketSystemE
     });
   }
   if (isServerError(error)) {
-    return new TicketSystemError({ system: 'jira', code: 'ticket_system_unavailable', message: `${what}: Jira answered ${error.status.toString()}`, status: error.status, cause: error });
+    return new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_unavailable', message: `${what}: Jira answered ${error.status.toString()}`, status: error.status, cause: error });
   }
   if (isNetworkError(error)) {
-    return new TicketSystemError({ system: 'jira', code: 'ticket_system_unavailable', message: `${what}: Jira did not answer (${(error as Error).message})`, cause: error });
+    return new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_unavailable', message: `${what}: Jira did not answer (${(error as Error).message})`, cause: error });
   }
   if (isApiError(error)) {
     const detail = jiraMessage(error.body);
     return new TicketSystemError({
-      system: 'jira',
+      system: JIRA_KIND_DESK,
       code: 'ticket_system_rejected',
       message: `${what}: Jira refused with ${error.status.toString()}${detail === '' ? '' : `: ${detail}`}`,
       status: error.status,
       cause: error,
     });
   }
-  return new TicketSystemError({ system: 'jira', code: 'ticket_system_unavailable', message: `${what}: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+  return new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_unavailable', message: `${what}: ${error instanceof Error ? error.message : String(error)}`, cause: error });
 }
 
 /**

@@ -2,14 +2,14 @@
  * What the bridge sends Jira to open an issue (REST v3 `POST /rest/api/3/issue`: `fields` and `properties`), built
  * without I/O so that `preview` shows exactly what a create would send.
  */
-import type { BridgeConfig } from '../../config/schema.ts';
+import type { JiraTarget } from './jira-config.ts';
 import type { TicketRequest } from '../../domain/provisioning-request.ts';
 import type { ScopeOptions } from '../../domain/template-scope.ts';
 import { DEFAULT_DESCRIPTION, DEFAULT_SUMMARY, renderTemplate } from '../../domain/templates.ts';
 import { capWithMarker, JIRA_DESCRIPTION_MAX, JIRA_SUMMARY_MAX, oneLine } from '../../domain/text-limits.ts';
 import { textToAdf, type AdfDocument } from './adf.ts';
 
-export type JiraTarget = NonNullable<BridgeConfig['routes'][number]['jira']>;
+export type { JiraTarget };
 
 /** The issue property that ties an issue to its C1 task step (contract §5). */
 export const JIRA_PROPERTY_KEY = 'c1-ticket-bridge';

@@ -1,6 +1,6 @@
 import type { createCloudClient } from 'jira.js';
 import { createClient, type SchemaMismatchBehavior } from 'jira.js/core';
-import type { BridgeConfig } from '../../config/schema.ts';
+import { JIRA_KIND_DESK, type JiraConfig } from './jira-config.ts';
 import type { ChosenRoute } from '../../domain/routing.ts';
 import { DEFAULT_SCOPE_OPTIONS } from '../../domain/template-scope.ts';
 import type { CreateTicketInput, TicketSystem } from '../ticket-system.ts';
@@ -12,7 +12,6 @@ import { jiraIssueBody, JIRA_PROPERTY_KEY, taskLabel } from './issue-body.ts';
 import { jiraOutcome } from './jira-outcome.ts';
 import { jqlString } from './jql.ts';
 
-type JiraConfig = NonNullable<BridgeConfig['jira']>;
 
 export { JIRA_PROPERTY_KEY, taskLabel } from './issue-body.ts';
 
@@ -33,6 +32,8 @@ export interface JiraTicketsOptions {
   onSchemaMismatch?: SchemaMismatchBehavior;
   /** `templates.timeZone`: the zone times are written in on tickets. */
   timeZone?: string;
+  /** The status map of the route that opened a ticket (its own, else the desk's); undefined: contract §6's default. */
+  outcomeMap?: (route: string | undefined) => JiraConfig['outcome'];
 }
 
 /**
@@ -73,12 +74,15 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
     const status = jiraOutcome(
       { status: fields?.status?.name ?? '', statusCategory: fields?.status?.statusCategory?.key ?? '', resolution: fields?.resolution?.name },
       config.erroredResolutions,
+      options.outcomeMap?.(ticket.route),
     );
     return issue.key === undefined || issue.key === ticket.key ? status : { ...status, renamed: { key: issue.key, url: browseUrl(issue.key) } };
   };
 
   return {
     name: 'jira',
+    kind: 'jira',
+    ticketNoun: 'Jira issue',
     searchLagMs: config.indexLagSeconds * 1000,
     batchSize: JIRA_BATCH_SIZE,
 
@@ -88,7 +92,7 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
       try {
         const created = await (await jiraClient()).issues.createIssue(body);
         if (created.key === undefined || created.id === undefined) {
-          throw new TicketSystemError({ system: 'jira', code: 'ticket_system_invalid_answer', message: 'Jira create issue: the answer has no key' });
+          throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_invalid_answer', message: 'Jira create issue: the answer has no key' });
         }
         return ref({ id: created.id, key: created.key }, target.project);
       } catch (error) {

@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { BridgeError } from '../../errors.ts';
-import { acceptTicketEvent, type TicketEventDeps } from '../../ingest/report-ticket-event.ts';
+import { acceptTicketEvent } from '../../ingest/report-ticket-event.ts';
+import type { DeskWebhookDeps } from '../desk-module.ts';
 import { checkSharedSecret } from '../../verify/shared-secret.ts';
 import { firstHeader, parseJsonBody } from '../../http/parse-json.ts';
 import { rawBodyParser } from '../../http/raw-body.ts';
 import { redisDown } from '../../http/redis-down.ts';
-
-export const JIRA_WEBHOOK_PATH = '/webhooks/jira';
 
 const issueRef = z.union([z.string().min(1), z.number().int().transform(String)]);
 
@@ -24,17 +23,12 @@ const jiraEventSchema = z.looseObject({
     .refine((issue) => issue.id !== undefined || issue.key !== undefined, 'an issue id or key'),
 });
 
-export interface JiraWebhookDeps extends TicketEventDeps {
-  secrets: readonly string[];
-  bodyLimitBytes: number;
-}
-
 /** Verify, parse, enqueue: an event about one of the bridge's issues becomes a check-ticket job (contract §6). */
-export function jiraWebhook(deps: JiraWebhookDeps) {
+export function jiraWebhook(deps: DeskWebhookDeps) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     rawBodyParser(app);
 
-    app.post(JIRA_WEBHOOK_PATH, { bodyLimit: deps.bodyLimitBytes }, async (request, reply) => {
+    app.post(deps.path, { bodyLimit: deps.bodyLimitBytes }, async (request, reply) => {
       const rawBody = request.body as Buffer;
       const check = checkSharedSecret({
         secrets: deps.secrets,
@@ -54,7 +48,7 @@ export function jiraWebhook(deps: JiraWebhookDeps) {
       const { id, key } = event.data.issue;
       // By id first; by key for records indexed by earlier versions (their entries are keyed by issue key).
       const lookup = async () =>
-        (id === undefined ? undefined : await deps.store.findByTicketId('jira', id)) ?? (key === undefined ? undefined : await deps.store.findByTicket('jira', key));
+        (id === undefined ? undefined : await deps.store.findByTicketId(deps.desk.name, id)) ?? (key === undefined ? undefined : await deps.store.findByTicket(deps.desk.name, key));
       const step = await lookup().catch((error: unknown) => {
         throw redisDown(error);
       });

@@ -7,14 +7,14 @@
  *   closed-looking choices the config leaves open, which would strand a task;
  * - the requested-item `stage` choices, and which of them count as cancelled.
  */
-import type { BridgeConfig } from '../../config/schema.ts';
+import type { DeskId } from '../desk-module.ts';
+import type { ServiceNowConfig } from './servicenow-config.ts';
 import { createCatalogOrders } from './catalog-order.ts';
 import { createServiceNowClient, type ServiceNowCall } from './servicenow-client.ts';
 import { isCancelledStage } from './servicenow-outcome.ts';
 import { serviceNowCredentials } from './servicenow-tickets.ts';
 import type { ServiceNowTarget } from './record-body.ts';
 
-type ServiceNowConfig = NonNullable<BridgeConfig['servicenow']>;
 export type OnlineCheck = [name: string, run: () => Promise<string>];
 
 interface Choice {
@@ -73,15 +73,10 @@ async function checkCatalogItem(catalog: ReturnType<typeof createCatalogOrders>,
   return `"${name}" is ${item.sysId}; variables: ${listed === '' ? 'none' : listed} (* mandatory)`;
 }
 
-export function serviceNowOnlineChecks(config: BridgeConfig, fetchImpl: typeof fetch): OnlineCheck[] {
-  const servicenow = config.servicenow;
-  if (servicenow === undefined) return [];
+/** The checks for one ServiceNow desk and the routes (`who`, target) that send tickets to it. */
+export function serviceNowOnlineChecks(_desk: DeskId, servicenow: ServiceNowConfig, routes: ReadonlyArray<[string, ServiceNowTarget]>, fetchImpl: typeof fetch): OnlineCheck[] {
   const call = createServiceNowClient({ instanceUrl: servicenow.instanceUrl, credentials: serviceNowCredentials(servicenow), fetch: fetchImpl, timeoutMs: 15_000 });
   const catalog = createCatalogOrders(call);
-  const routes: Array<[string, ServiceNowTarget]> = [];
-  for (const route of config.routes) if (route.servicenow !== undefined) routes.push([`route "${route.name}"`, route.servicenow]);
-  if (config.defaultRoute?.servicenow !== undefined) routes.push(['defaultRoute', config.defaultRoute.servicenow]);
-
   const checks: OnlineCheck[] = [];
   for (const [who, target] of routes) {
     const { catalogItem } = target;

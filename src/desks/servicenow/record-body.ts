@@ -2,13 +2,13 @@
  * What the bridge sends ServiceNow to open a record (Table API `POST /api/now/table/{table}`), built without I/O so
  * that `preview` shows exactly what a create would send.
  */
-import type { BridgeConfig } from '../../config/schema.ts';
+import type { ServiceNowTarget } from './servicenow-config.ts';
 import type { TicketRequest } from '../../domain/provisioning-request.ts';
 import type { ScopeOptions } from '../../domain/template-scope.ts';
 import { DEFAULT_DESCRIPTION, DEFAULT_SUMMARY, renderTemplate } from '../../domain/templates.ts';
 import { oneLine, SERVICENOW_SHORT_DESCRIPTION_MAX } from '../../domain/text-limits.ts';
 
-export type ServiceNowTarget = NonNullable<BridgeConfig['routes'][number]['servicenow']>;
+export type { ServiceNowTarget };
 
 /** `correlation_id` of a step's record (contract §5): the task id, plus the step when C1 named one. */
 export function serviceNowCorrelationId(taskId: string, stepId: string): string {

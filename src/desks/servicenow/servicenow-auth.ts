@@ -1,3 +1,4 @@
+import { SERVICENOW_KIND_DESK } from './servicenow-config.ts';
 import { TicketSystemError } from '../ticket-error.ts';
 
 export type ServiceNowCredentials =
@@ -25,12 +26,12 @@ export function createServiceNowAuth(credentials: ServiceNowCredentials, fetchIm
         signal: AbortSignal.timeout(15_000),
       });
     } catch (error) {
-      throw new TicketSystemError({ system: 'servicenow', code: 'ticket_system_unavailable', message: `ServiceNow OAuth token: no answer (${(error as Error).message})`, cause: error });
+      throw new TicketSystemError({ system: SERVICENOW_KIND_DESK, code: 'ticket_system_unavailable', message: `ServiceNow OAuth token: no answer (${(error as Error).message})`, cause: error });
     }
     const body = (await response.json().catch(() => undefined)) as { access_token?: string; expires_in?: number } | undefined;
     if (!response.ok || typeof body?.access_token !== 'string') {
       throw new TicketSystemError({
-        system: 'servicenow',
+        system: SERVICENOW_KIND_DESK,
         code: response.status >= 500 || response.status === 429 ? 'ticket_system_unavailable' : 'ticket_system_rejected',
         message: `ServiceNow OAuth token: answered ${response.status.toString()}`,
         status: response.status,

@@ -1,3 +1,4 @@
+import { SERVICENOW_KIND_DESK } from './servicenow-config.ts';
 /**
  * One call to a ServiceNow REST API (Table API, Service Catalog API), classified the way the bridge's jobs need:
  * answers are `{"result": …}`, errors `{"error": {"message", "detail"}, "status": "failure"}`.
@@ -23,7 +24,7 @@ export interface ServiceNowClientOptions {
 export type ServiceNowCall = (action: string, method: string, path: string, body?: unknown) => Promise<unknown>;
 
 const fail = (code: TicketSystemError['code'], message: string, extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) =>
-  new TicketSystemError({ system: 'servicenow', code, message, ...extra });
+  new TicketSystemError({ system: SERVICENOW_KIND_DESK, code, message, ...extra });
 
 /** How long a 429 asks the bridge to wait, and the rule's words for the message. */
 export function rateLimitAdvice(headers: Headers, now: number): { retryAfterMs?: number; words: string } {

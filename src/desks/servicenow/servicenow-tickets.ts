@@ -4,7 +4,7 @@
  * tracked as its requested item (see catalog-order.ts).
  */
 import type { Logger } from 'pino';
-import type { BridgeConfig } from '../../config/schema.ts';
+import type { ServiceNowConfig } from './servicenow-config.ts';
 import type { TicketRequest } from '../../domain/provisioning-request.ts';
 import type { ChosenRoute } from '../../domain/routing.ts';
 import { DEFAULT_SCOPE_OPTIONS } from '../../domain/template-scope.ts';
@@ -20,7 +20,6 @@ import { serviceNowCorrelationId, serviceNowRecordBody, type RequestedFor, type 
 
 export { serviceNowCorrelationId } from './record-body.ts';
 
-type ServiceNowConfig = NonNullable<BridgeConfig['servicenow']>;
 type Table = 'incident' | 'sc_task' | 'sc_req_item';
 
 /** Records read per Table API query (`sys_idIN…`, one page of `sysparm_limit`). */
@@ -134,6 +133,8 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
 
   return {
     name: 'servicenow',
+    kind: 'servicenow',
+    ticketNoun: 'ServiceNow record',
     // The Table API reads the table itself: a record is found by correlation_id as soon as it is created.
     searchLagMs: 0,
     batchSize: SN_BATCH_SIZE,

@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { BridgeError } from '../../errors.ts';
-import { acceptTicketEvent, type TicketEventDeps } from '../../ingest/report-ticket-event.ts';
+import { acceptTicketEvent } from '../../ingest/report-ticket-event.ts';
+import type { DeskWebhookDeps } from '../desk-module.ts';
 import { parseCorrelationId } from './servicenow-tickets.ts';
 import { checkSharedSecret } from '../../verify/shared-secret.ts';
 import { firstHeader, parseJsonBody } from '../../http/parse-json.ts';
 import { rawBodyParser } from '../../http/raw-body.ts';
 import { redisDown } from '../../http/redis-down.ts';
-
-export const SERVICENOW_WEBHOOK_PATH = '/webhooks/servicenow';
 
 /**
  * What the shipped business rule posts (contract §6). `state` is a string in GlideRecord, a number if hand-made. Only
@@ -25,17 +24,12 @@ const serviceNowEventSchema = z.looseObject({
   stage: z.string().optional(),
 });
 
-export interface ServiceNowWebhookDeps extends TicketEventDeps {
-  secrets: readonly string[];
-  bodyLimitBytes: number;
-}
-
 /** Verify, parse, enqueue: an event about one of the bridge's records becomes a check-ticket job. */
-export function serviceNowWebhook(deps: ServiceNowWebhookDeps) {
+export function serviceNowWebhook(deps: DeskWebhookDeps) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     rawBodyParser(app);
 
-    app.post(SERVICENOW_WEBHOOK_PATH, { bodyLimit: deps.bodyLimitBytes }, async (request, reply) => {
+    app.post(deps.path, { bodyLimit: deps.bodyLimitBytes }, async (request, reply) => {
       const rawBody = request.body as Buffer;
       const check = checkSharedSecret({
         secrets: deps.secrets,
@@ -55,11 +49,11 @@ export function serviceNowWebhook(deps: ServiceNowWebhookDeps) {
       const log = request.log.child({ table: event.table, ticket: event.number });
       const lookup = async () => {
         if (event.sys_id !== undefined && event.sys_id !== '') {
-          const bySysId = await deps.store.findByTicketId('servicenow', event.sys_id);
+          const bySysId = await deps.store.findByTicketId(deps.desk.name, event.sys_id);
           if (bySysId !== undefined) return bySysId;
         }
         if (event.number !== undefined) {
-          const byTicket = await deps.store.findByTicket('servicenow', event.number);
+          const byTicket = await deps.store.findByTicket(deps.desk.name, event.number);
           if (byTicket !== undefined) return byTicket;
         }
         if (event.correlation_id === undefined || event.correlation_id === '') return undefined;

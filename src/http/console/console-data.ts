@@ -1,4 +1,5 @@
 import { replayJob } from '../../queue/replay-job.ts';
+import { DESK_KINDS } from '../../desks/registry.ts';
 import type { Job } from 'bullmq';
 import type { TicketRequest } from '../../domain/provisioning-request.ts';
 import { stepJobId, type CreateTicketJob, type Queues } from '../../queue/queues.ts';
@@ -11,6 +12,8 @@ import type { CorrelationRecord, CorrelationStore } from '../../store/correlatio
 export interface ConsoleSources {
   queues: Queues;
   store: Pick<CorrelationStore, 'findTask' | 'findByTicket' | 'get' | 'reopenCallback'>;
+  /** The configured desks' names, whose tickets a search by key looks among (default: the kinds' own sections). */
+  desks?: readonly string[];
 }
 
 export interface StepView {
@@ -121,7 +124,7 @@ export async function findTasks(sources: ConsoleSources, query: string, limit = 
   const found = new Map<string, TicketRequest | undefined>();
   if (wanted !== '') {
     if ((await sources.store.findTask(wanted)).length > 0) found.set(wanted, undefined);
-    for (const system of ['jira', 'servicenow']) {
+    for (const system of sources.desks ?? DESK_KINDS) {
       for (const key of new Set([wanted, wanted.toUpperCase()])) {
         const step = await sources.store.findByTicket(system, key);
         if (step !== undefined) found.set(step.taskId, undefined);

@@ -77,7 +77,7 @@ describe('Data Center REST v2 client: what each answer becomes', () => {
       response.end('{"self":"x"}');
     });
     const tickets = createJiraDataCenterTickets({ config: { baseUrl: peer.url, token: 't', erroredResolutions: [] } });
-    const route = { name: 'r', target: { jira: { project: 'OPS', issueType: 'Task', labels: [], fields: {} } } };
+    const route = { name: 'r', desk: 'jira', target: { jira: { project: 'OPS', issueType: 'Task', labels: [], fields: {} } } };
     expect(await failure(tickets.create({ request: fixtureRequest('provision-grant'), route }))).toMatchObject({ code: 'ticket_system_invalid_answer', message: 'Jira create issue: the answer has no key' });
     await peer.close();
   });

@@ -19,7 +19,7 @@ const request: ProvisioningRequest = {
   taskUrl: 'https://acme.conductor.one/task/1',
   callbackUrl: 'https://acme.conductor.one/cb',
 };
-const route = { name: 'sf', target: { servicenow: { table: 'incident' as const, fields: {}, variables: {} } } };
+const route = { name: 'sf', desk: 'servicenow', target: { servicenow: { table: 'incident' as const, fields: {}, variables: {} } } };
 
 let sn: FakeServiceNow;
 beforeAll(async () => {
@@ -78,7 +78,7 @@ describe('ServiceNow adapter', () => {
     if (preview.kind !== 'routed' || config.servicenow === undefined) throw new Error('expected a route');
     sn.reset();
     const system = createServiceNowTickets({ config: config.servicenow, timeZone: config.templates.timeZone });
-    await system.create({ request: preview.request, route: { name: 'crm', target: { servicenow: config.routes[0]?.servicenow } } });
+    await system.create({ request: preview.request, route: { name: 'crm', desk: 'servicenow', target: { servicenow: config.routes[0]?.servicenow } } });
     const sent = sn.requests.find((r) => r.method === 'POST' && r.path.startsWith('/api/now/table/sc_task'));
     expect(JSON.parse(sent?.body ?? '{}')).toEqual(preview.ticket.body);
     expect(preview.ticket.fields).toEqual({ assignment_group: 'IT Access', u_opened: '2026-08-21 01:55 Asia/Tokyo' });

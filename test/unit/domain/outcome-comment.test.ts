@@ -7,17 +7,17 @@ const SNOW: TicketRef = { system: 'servicenow', key: 'SCTASK0010001', id: 'abc',
 
 describe('the comment C1 shows on the task', () => {
   it('names the Jira issue with its link, says it was resolved, and gives status and resolution', () => {
-    expect(outcomeComment(JIRA, { status: 'Done', resolution: 'Done' }, 'complete')).toBe(
+    expect(outcomeComment(JIRA, { status: 'Done', resolution: 'Done' }, 'complete', 'Jira issue')).toBe(
       'Jira issue OPS-7 (https://acme.atlassian.net/browse/OPS-7) was resolved: status "Done", resolution "Done".',
     );
   });
 
   it('names a ServiceNow record without a link when it has none, says it was closed without the change, and leaves out a missing resolution', () => {
-    expect(outcomeComment(SNOW, { status: '4' }, 'errored')).toBe('ServiceNow record SCTASK0010001 was closed without the change: status "4".');
+    expect(outcomeComment(SNOW, { status: '4' }, 'errored', 'ServiceNow record')).toBe('ServiceNow record SCTASK0010001 was closed without the change: status "4".');
   });
 
   it('is cut to the 1,024 characters C1 accepts', () => {
-    const comment = outcomeComment(JIRA, { status: 'S'.repeat(2_000) }, 'complete');
+    const comment = outcomeComment(JIRA, { status: 'S'.repeat(2_000) }, 'complete', 'Jira issue');
     expect(comment).toHaveLength(1024);
     expect(comment.startsWith('Jira issue OPS-7 (https://acme.atlassian.net/browse/OPS-7) was resolved: status "SSS')).toBe(true);
   });

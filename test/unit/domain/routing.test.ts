@@ -55,6 +55,7 @@ describe('chooseRoute', () => {
     const other = { ...base, app: { id: 'appX', name: 'Okta' } };
     expect(chooseRoute(config({ routes, defaultRoute: { jira: { project: 'ACCESS' } } }), other)).toEqual({
       name: 'defaultRoute',
+      desk: 'jira',
       target: { jira: { project: 'ACCESS', issueType: 'Task', labels: [], fields: {} } },
     });
     expect(chooseRoute(config({ routes }), other)).toBeUndefined();

@@ -11,6 +11,7 @@
  * A Data Center behind single sign-on answers a request it does not accept with its login page (HTML), often after a
  * redirect and with 200: that is a refused credential, never an answer to parse.
  */
+import { JIRA_KIND_DESK } from '../jira-config.ts';
 import { parseRetryAfter, TicketSystemError } from '../../ticket-error.ts';
 import { jiraMessage } from '../classify-error.ts';
 
@@ -53,7 +54,7 @@ export const LOGIN_PAGE_MESSAGE = 'Jira answered with a login page: the token is
 export class JiraLoginPageError extends TicketSystemError {
   readonly reason = LOGIN_PAGE_REASON;
   constructor(action: string, status: number) {
-    super({ system: 'jira', code: 'ticket_system_rejected', message: `Jira ${action}: ${LOGIN_PAGE_MESSAGE}`, status });
+    super({ system: JIRA_KIND_DESK, code: 'ticket_system_rejected', message: `Jira ${action}: ${LOGIN_PAGE_MESSAGE}`, status });
     this.name = 'JiraLoginPageError';
   }
 }
@@ -102,7 +103,7 @@ export function createDcClient(options: DcClientOptions): DcClient {
         text = await response.text();
       } catch (error) {
         throw new TicketSystemError({
-          system: 'jira',
+          system: JIRA_KIND_DESK,
           code: 'ticket_system_unavailable',
           message: `${what}: Jira did not answer (${error instanceof Error ? error.message : String(error)})`,
           cause: error,
@@ -111,17 +112,17 @@ export function createDcClient(options: DcClientOptions): DcClient {
       const status = response.status;
       if (status === 429) {
         const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-        throw new TicketSystemError({ system: 'jira', code: 'ticket_system_rate_limited', message: `${what}: rate limited (429)`, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+        throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_rate_limited', message: `${what}: rate limited (429)`, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
       }
       if (status >= 500) {
-        throw new TicketSystemError({ system: 'jira', code: 'ticket_system_unavailable', message: `${what}: Jira answered ${status.toString()}`, status });
+        throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_unavailable', message: `${what}: Jira answered ${status.toString()}`, status });
       }
       const contentType = response.headers.get('content-type') ?? '';
       if (text !== '' && looksLikeHtml(contentType, text)) {
         // SSO answers its page with 200 (after a redirect), 401 or 403 alike; another status with a page (a 404 of a
         // base URL without Jira's context path) is a refusal that says so, not a credential problem.
         if (status < 300 || status === 401 || status === 403) throw new JiraLoginPageError(action, status);
-        throw new TicketSystemError({ system: 'jira', code: 'ticket_system_rejected', message: `${what}: Jira answered ${status.toString()} with an HTML page, not JSON (is baseUrl the Jira base URL?)`, status });
+        throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_rejected', message: `${what}: Jira answered ${status.toString()} with an HTML page, not JSON (is baseUrl the Jira base URL?)`, status });
       }
       const parsed = text === '' ? { ok: true as const, value: undefined } : parseJson(text);
       if (status >= 400) {
@@ -129,10 +130,10 @@ export function createDcClient(options: DcClientOptions): DcClient {
         const collection = parsed.ok && parsed.value !== null && typeof parsed.value === 'object' && Array.isArray((parsed.value as { errorMessages?: unknown }).errorMessages);
         if (status === 404 && callOptions.missingOk === true && collection) return undefined;
         const detail = jiraMessage(body);
-        throw new TicketSystemError({ system: 'jira', code: 'ticket_system_rejected', message: `${what}: Jira refused with ${status.toString()}${detail === '' ? '' : `: ${detail}`}`, status });
+        throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_rejected', message: `${what}: Jira refused with ${status.toString()}${detail === '' ? '' : `: ${detail}`}`, status });
       }
       if (!parsed.ok) {
-        throw new TicketSystemError({ system: 'jira', code: 'ticket_system_invalid_answer', message: `${what}: Jira's answer is not JSON`, status });
+        throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_invalid_answer', message: `${what}: Jira's answer is not JSON`, status });
       }
       return parsed.value;
     },

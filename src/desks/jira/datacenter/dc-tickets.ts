@@ -1,3 +1,4 @@
+import type { JiraConfig } from '../jira-config.ts';
 /**
  * Jira Data Center / Server behind the TicketSystem interface, over REST v2 (`{baseUrl}/rest/api/2`, desks.md §1.2,
  * from jira.js v6.3's `src/server/api/*`, generated from Atlassian's DC OpenAPI): descriptions and comments are wiki
@@ -5,6 +6,7 @@
  * It does what the Cloud adapter (jira-tickets.ts) does: the same issue content, label and property, the same status
  * rules (jira-outcome.ts), the same JQL literals (jql.ts).
  */
+import { JIRA_KIND_DESK } from '../jira-config.ts';
 import type { ChosenRoute } from '../../../domain/routing.ts';
 import { DEFAULT_SCOPE_OPTIONS } from '../../../domain/template-scope.ts';
 import { characterCount, cutCharacters, JIRA_DESCRIPTION_MAX, TRUNCATED_MARKER } from '../../../domain/text-limits.ts';
@@ -47,6 +49,8 @@ export interface JiraDataCenterTicketsOptions {
   reporterIsSubject?: (route: ChosenRoute) => boolean;
   /** The user lookup; one per adapter by default (it caches). */
   findUser?: DcUserFinder;
+  /** The status map of the route that opened a ticket (its `outcome:`, else the desk's); unset: the default map. */
+  outcomeMap?: (route: string | undefined) => JiraConfig['outcome'];
 }
 
 /** Issues read per JQL search: 100 ids keep `id in (…)` short, and Data Center answers 100 issues a page by default. */
@@ -101,6 +105,7 @@ export function createJiraDataCenterTickets(options: JiraDataCenterTicketsOption
     const status = jiraOutcome(
       { status: fields?.status?.name ?? '', statusCategory: fields?.status?.statusCategory?.key ?? '', resolution: fields?.resolution?.name },
       config.erroredResolutions,
+      options.outcomeMap?.(ticket.route),
     );
     return issue.key === undefined || issue.key === ticket.key ? status : { ...status, renamed: { key: issue.key, url: browseUrl(issue.key) } };
   };
@@ -117,6 +122,8 @@ export function createJiraDataCenterTickets(options: JiraDataCenterTicketsOption
 
   return {
     name: 'jira',
+    kind: 'jira',
+    ticketNoun: 'Jira issue',
     searchLagMs: (config.indexLagSeconds ?? 60) * 1000,
     batchSize: JIRA_DC_BATCH_SIZE,
 
@@ -140,7 +147,7 @@ export function createJiraDataCenterTickets(options: JiraDataCenterTicketsOption
       };
       const created = (await client.call('create issue', 'POST', '/issue', { body })) as { id?: unknown; key?: unknown } | undefined;
       if (typeof created?.id !== 'string' || typeof created.key !== 'string') {
-        throw new TicketSystemError({ system: 'jira', code: 'ticket_system_invalid_answer', message: 'Jira create issue: the answer has no key' });
+        throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_invalid_answer', message: 'Jira create issue: the answer has no key' });
       }
       return ref({ id: created.id, key: created.key }, target.project);
     },

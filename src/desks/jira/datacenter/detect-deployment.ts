@@ -4,6 +4,7 @@
  * (developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-server-info/; the Server value as public clients
  * name it, e.g. rcarz jira-client's ServerInfo.SERVER). Anything but Cloud is taken for Data Center: both speak REST v2.
  */
+import { JIRA_KIND_DESK } from '../jira-config.ts';
 import { TicketSystemError } from '../../ticket-error.ts';
 import type { DcClient } from './dc-client.ts';
 
@@ -19,7 +20,7 @@ export interface ServerInfo {
 export async function detectDeployment(client: DcClient): Promise<ServerInfo> {
   const info = (await client.call('server info', 'GET', '/serverInfo')) as { deploymentType?: unknown; version?: unknown } | undefined;
   if (info === undefined || info === null || typeof info !== 'object') {
-    throw new TicketSystemError({ system: 'jira', code: 'ticket_system_invalid_answer', message: 'Jira server info: the answer is not an object' });
+    throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_invalid_answer', message: 'Jira server info: the answer is not an object' });
   }
   const deploymentType = typeof info.deploymentType === 'string' ? info.deploymentType : undefined;
   return {

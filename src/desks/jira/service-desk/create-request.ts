@@ -5,6 +5,7 @@
  * found. The answer's `issueId`/`issueKey` and `_links.web` (the customer portal) make the TicketRef; then the
  * correlation label and property are added as on a plain issue.
  */
+import { JIRA_KIND_DESK } from '../jira-config.ts';
 import type { TicketRequest } from '../../../domain/provisioning-request.ts';
 import type { ScopeOptions } from '../../../domain/template-scope.ts';
 import type { TicketRef } from '../../../domain/ticket.ts';
@@ -74,7 +75,7 @@ export async function createJsmRequest(deps: JsmRequestDeps, input: JsmRequestIn
   };
   const created = await deps.api.createRequest(body);
   if (created.issueId === undefined || created.issueKey === undefined) {
-    throw new TicketSystemError({ system: 'jira', code: 'ticket_system_invalid_answer', message: 'Jira create customer request: the answer has no issueId or issueKey' });
+    throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_invalid_answer', message: 'Jira create customer request: the answer has no issueId or issueKey' });
   }
   await deps.correlation.addLabel(created.issueId, taskLabel(input.request.taskId));
   await deps.correlation.setProperty(created.issueId, JIRA_PROPERTY_KEY, { taskId: input.request.taskId, stepId: input.request.stepId, kind: input.request.kind });

@@ -6,6 +6,7 @@
  * An SSO gateway answers its HTML login page instead of JSON, and Data Center without a JSM licence answers 403 with
  * an HTML page (jira.js v6.3 `docs/guide/service-management-data-center.md`): both are permanent, clear errors.
  */
+import { JIRA_KIND_DESK } from '../jira-config.ts';
 import { parseRetryAfter, TicketSystemError } from '../../ticket-error.ts';
 import type { CreateRequestBody, JsmApi, JsmPage } from './jsm-api.ts';
 import { jsmMessage } from './jsm-error.ts';
@@ -20,7 +21,7 @@ export interface DataCenterJsmOptions {
 }
 
 const rejected = (message: string, status?: number) =>
-  new TicketSystemError({ system: 'jira', code: 'ticket_system_rejected', message, ...(status === undefined ? {} : { status }) });
+  new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_rejected', message, ...(status === undefined ? {} : { status }) });
 
 export function createDataCenterJsmApi(options: DataCenterJsmOptions): JsmApi {
   const fetchImpl = options.fetch ?? fetch;
@@ -39,14 +40,14 @@ export function createDataCenterJsmApi(options: DataCenterJsmOptions): JsmApi {
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
     } catch (error) {
-      throw new TicketSystemError({ system: 'jira', code: 'ticket_system_unavailable', message: `${what}: Jira did not answer (${(error as Error).message})`, cause: error });
+      throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_unavailable', message: `${what}: Jira did not answer (${(error as Error).message})`, cause: error });
     }
     const status = response.status;
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      throw new TicketSystemError({ system: 'jira', code: 'ticket_system_rate_limited', message: `${what}: rate limited (429)`, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+      throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_rate_limited', message: `${what}: rate limited (429)`, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
     }
-    if (status >= 500) throw new TicketSystemError({ system: 'jira', code: 'ticket_system_unavailable', message: `${what}: Jira answered ${status.toString()}`, status });
+    if (status >= 500) throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_unavailable', message: `${what}: Jira answered ${status.toString()}`, status });
     const text = await response.text();
     if (/text\/html/i.test(response.headers.get('content-type') ?? '') || /^\s*</.test(text)) {
       throw rejected(
@@ -58,7 +59,7 @@ export function createDataCenterJsmApi(options: DataCenterJsmOptions): JsmApi {
     try {
       parsed = text === '' ? undefined : JSON.parse(text);
     } catch {
-      throw new TicketSystemError({ system: 'jira', code: 'ticket_system_invalid_answer', message: `${what}: the answer is not JSON`, status });
+      throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_invalid_answer', message: `${what}: the answer is not JSON`, status });
     }
     if (status >= 400) {
       const detail = jsmMessage(parsed);

@@ -1,3 +1,4 @@
+import { JIRA_KIND_DESK } from '../jira-config.ts';
 import { isApiError } from 'jira.js/core';
 import { TicketSystemError } from '../../ticket-error.ts';
 import { classifyJiraError } from '../classify-error.ts';
@@ -18,7 +19,7 @@ export function classifyJsmError(error: unknown, action: string): TicketSystemEr
   const detail = isApiError(error) ? jsmMessage(error.body) : '';
   if (detail === '' || classified.code !== 'ticket_system_rejected') return classified;
   return new TicketSystemError({
-    system: 'jira',
+    system: JIRA_KIND_DESK,
     code: 'ticket_system_rejected',
     message: `Jira ${action}: Jira refused with ${String(classified.status)}: ${detail}`,
     ...(classified.status === undefined ? {} : { status: classified.status }),

@@ -4,6 +4,7 @@
  * desks.md §2). Kept for the process per service desk. Names compare ignoring case; two types of one name are
  * refused rather than guessed.
  */
+import { JIRA_KIND_DESK } from '../jira-config.ts';
 import { TicketSystemError } from '../../ticket-error.ts';
 import { allPages, type JsmApi, type RequestType } from './jsm-api.ts';
 
@@ -12,7 +13,7 @@ export interface ResolvedRequestType {
   name: string;
 }
 
-const refused = (message: string) => new TicketSystemError({ system: 'jira', code: 'ticket_system_rejected', message });
+const refused = (message: string) => new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_rejected', message });
 
 export function createRequestTypeResolver(api: JsmApi) {
   const lists = new Map<string, Promise<RequestType[]>>();

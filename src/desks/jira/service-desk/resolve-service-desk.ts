@@ -3,6 +3,7 @@
  * from `GET /rest/servicedeskapi/servicedesk` (paged; `{id, projectId, projectKey, projectName}`, desks.md §2).
  * Answers are kept for the process: desks are configuration, not data.
  */
+import { JIRA_KIND_DESK } from '../jira-config.ts';
 import { TicketSystemError } from '../../ticket-error.ts';
 import { allPages, type JsmApi, type ServiceDesk } from './jsm-api.ts';
 
@@ -12,7 +13,7 @@ export interface ResolvedServiceDesk {
   projectName: string;
 }
 
-const notFound = (message: string) => new TicketSystemError({ system: 'jira', code: 'ticket_system_rejected', message });
+const notFound = (message: string) => new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_rejected', message });
 
 export function createServiceDeskResolver(api: JsmApi) {
   let desks: Promise<ServiceDesk[]> | undefined;

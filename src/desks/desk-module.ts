@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { DeepReadonly } from '../config/schema-parts.ts';
+import type { TicketEventDeps } from '../ingest/report-ticket-event.ts';
+import type { TicketSystem } from './ticket-system.ts';
+
+/** One configured desk: its name (a `desks:` key, or the kind itself for the kind's own section) and its kind. */
+export interface DeskId {
+  readonly name: string;
+  readonly kind: string;
+}
+
+/** What a desk's inbound event route needs: its path, its secrets and the store keyed by the desk's name. */
+export interface DeskWebhookDeps extends TicketEventDeps {
+  desk: DeskId;
+  path: string;
+  secrets: readonly string[];
+  bodyLimitBytes: number;
+}
+
+export interface DeskTicketsOptions<Instance, Target> {
+  desk: DeskId;
+  config: Instance;
+  /** The `jira:` / `servicenow:` target of a route, by route name, for what a route overrides (status maps). */
+  routeTarget: (route: string | undefined) => Target | undefined;
+  timeZone: string;
+  logger: Logger;
+  fetch?: typeof globalThis.fetch;
+  /** Tests: fail on a desk answer that does not match its client's schema. */
+  strictSchemas?: boolean;
+}
+
+export type OnlineCheck = [string, () => Promise<string>];
+
+/**
+ * Everything particular to one desk kind. Code outside src/desks iterates the registry's modules instead of naming
+ * kinds, so a new kind is its folder plus one line in registry.ts.
+ */
+export interface DeskModule<Kind extends string = string, I extends z.ZodType = z.ZodType, T extends z.ZodType = z.ZodType> {
+  readonly kind: Kind;
+  /** How people call it: `Jira`, `ServiceNow`. */
+  readonly label: string;
+  /** A `<kind>:` section or a `desks:` entry (without `kind`). */
+  readonly instanceSchema: I;
+  /** A route's `<kind>:` target. */
+  readonly targetSchema: T;
+  /** Defaults that depend on the parsed section itself. */
+  normalise?(config: z.output<I>): z.output<I>;
+  /** A target's templates, by key path inside the target (`summary`, `fields.customfield_1`), checked at start-up. */
+  templates(target: DeepReadonly<z.output<T>>): Array<[string, string | undefined]>;
+  /** Where the desk is, for people (check-config --online). */
+  address(config: DeepReadonly<z.output<I>>): string;
+  webhookSecrets(config: DeepReadonly<z.output<I>>): readonly string[];
+  createTickets(options: DeskTicketsOptions<DeepReadonly<z.output<I>>, DeepReadonly<z.output<T>>>): TicketSystem;
+  /** Its inbound event route (a Fastify plugin): verify, parse, enqueue. */
+  webhook(deps: DeskWebhookDeps): (app: FastifyInstance) => Promise<void>;
+  /** Loads what the first job would otherwise wait for (a worker calls it before taking jobs). */
+  prepare?(): Promise<void>;
+  /** Extra checks of check-config --online, for this desk and the routes that send tickets to it. */
+  onlineChecks?(desk: DeskId, config: DeepReadonly<z.output<I>>, targets: ReadonlyArray<[string, DeepReadonly<z.output<T>>]>, fetchImpl: typeof globalThis.fetch): OnlineCheck[];
+}
