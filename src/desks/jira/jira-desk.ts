@@ -1,5 +1,6 @@
 import type { DeskModule } from '../desk-module.ts';
 import { jiraInstance, jiraTarget } from './jira-config.ts';
+import { jiraPreview, previewDeployment } from './jira-preview.ts';
 import { createJiraTickets, loadJiraClient } from './jira-tickets.ts';
 import { jiraWebhook } from './jira-webhook.ts';
 
@@ -24,5 +25,6 @@ export const jiraDesk = {
       onSchemaMismatch: options.strictSchemas === true ? 'throw' : (report) => options.logger.warn({ report }, 'a Jira answer does not match the expected schema'),
     }),
   webhook: jiraWebhook,
+  preview: (target, request, { timeZone, config }) => jiraPreview(target, request, { timeZone }, previewDeployment(config)),
   prepare: loadJiraClient,
 } satisfies DeskModule<'jira', typeof jiraInstance, typeof jiraTarget>;
