@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { configSchema, type BridgeConfig } from '../config/schema.ts';
+import { APPROVAL_PROJECT } from './sandbox-actions.ts';
 import { startFakeConductorOne, type FakeConductorOne } from './conductorone.ts';
 import { startFakeJira, type FakeJira } from '../desks/jira/fake-jira.ts';
 import { startFakeServiceNow, type FakeServiceNow } from '../desks/servicenow/fake-servicenow.ts';
@@ -36,9 +37,13 @@ export async function startSandboxPeers(): Promise<SandboxPeers> {
   };
 }
 
-/** The sample tasks' apps: a GitHub grant goes to Jira, a Salesforce revoke to ServiceNow. */
+/**
+ * The sample tasks' apps: a GitHub grant goes to Jira, a Salesforce revoke to ServiceNow; a GitHub approval step to
+ * Jira's approval project (routes take provisioning steps unless they say `for: approval`).
+ */
 export const SANDBOX_ROUTES = [
   { name: 'github-to-jira', match: { appName: 'GitHub' }, jira: { project: 'OPS', labels: ['access'] } },
+  { name: 'github-approvals', for: 'approval', match: { appName: 'GitHub' }, jira: { project: APPROVAL_PROJECT, labels: ['approval'] } },
   { name: 'salesforce-to-servicenow', match: { appName: 'Salesforce' }, servicenow: { table: 'sc_task' } },
 ];
 

@@ -47,8 +47,8 @@ describe('npm start without a config: sandbox mode', () => {
         return { path, form, status: answer.status, body: (await answer.json()) as unknown };
       };
       const refusals = [
-        [await post('/sandbox/send', 'sample=approval'), 400, { error: 'invalid_form', message: 'sample must be one of grant, revoke' }],
-        [await post('/sandbox/send', ''), 400, { error: 'invalid_form', message: 'sample must be one of grant, revoke' }],
+        [await post('/sandbox/send', 'sample=replace'), 400, { error: 'invalid_form', message: 'sample must be one of grant, revoke, approval' }],
+        [await post('/sandbox/send', ''), 400, { error: 'invalid_form', message: 'sample must be one of grant, revoke, approval' }],
         [await post('/sandbox/send', 'sample=grant', { origin: 'https://evil.example' }), 403, { error: 'csrf_rejected', message: 'the sandbox takes its forms from its own page only' }],
         [await post('/sandbox/resend', 'delivery=nope'), 404, { error: 'not_found', message: 'no delivery "nope" was sent in this sandbox' }],
         [await post('/sandbox/jira/resolve', 'key=OPS-9&resolution=Done'), 404, { error: 'not_found', message: 'no issue "OPS-9" in the sandbox Jira' }],
