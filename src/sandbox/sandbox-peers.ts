@@ -5,8 +5,13 @@ import { startFakeConductorOne, type FakeConductorOne } from './conductorone.ts'
 import { startFakeJira, type FakeJira } from '../desks/jira/fake-jira.ts';
 import { startFakeServiceNow, type FakeServiceNow } from '../desks/servicenow/fake-servicenow.ts';
 
+/** Which Jira the sandbox stands in for (`BRIDGE_SANDBOX_FLAVOUR`). */
+export const SANDBOX_FLAVOURS = ['cloud'] as const;
+export type SandboxFlavour = (typeof SANDBOX_FLAVOURS)[number];
+
 /** The peers of a sandbox bridge, each a real HTTP server on 127.0.0.1 speaking its system's wire format. */
 export interface SandboxPeers {
+  flavour: SandboxFlavour;
   c1: FakeConductorOne;
   jira: FakeJira;
   servicenow: FakeServiceNow;
@@ -20,12 +25,13 @@ export interface SandboxPeers {
 const JIRA_CREDENTIALS = { email: 'bridge@sandbox.example', apiToken: 'sandbox-jira-token' };
 const SERVICENOW_CREDENTIALS = { username: 'bridge', password: 'sandbox-sn-password' };
 
-export async function startSandboxPeers(): Promise<SandboxPeers> {
+export async function startSandboxPeers(flavour: SandboxFlavour = 'cloud'): Promise<SandboxPeers> {
   const c1 = await startFakeConductorOne('sandbox.conductor.one');
   const jira = await startFakeJira(JIRA_CREDENTIALS);
   const servicenow = await startFakeServiceNow(SERVICENOW_CREDENTIALS);
   const secret = () => randomBytes(18).toString('base64url');
   return {
+    flavour,
     c1,
     jira,
     servicenow,

@@ -110,4 +110,12 @@ describe('npm start without a config: sandbox mode', () => {
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain('BRIDGE_SANDBOX_PORT must be a port number (0-65535), not "eighty"');
   });
+
+  it('an unknown BRIDGE_SANDBOX_FLAVOUR is refused with the flavours there are, and starts nothing', async () => {
+    const run = spawnMain({ BRIDGE_SANDBOX_FLAVOUR: 'zendesk' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('BRIDGE_SANDBOX_FLAVOUR must be one of cloud');
+    expect(run.output()).toContain('not "zendesk"');
+    expect(run.output()).not.toContain('SANDBOX MODE');
+  });
 });
