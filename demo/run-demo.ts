@@ -27,14 +27,14 @@ function usage(): string {
 }
 
 /** The flavour the command line names, or why it names none. */
-export function chooseFlavour(args: readonly string[]): DemoFlavour | { problem: string } {
+export function chooseFlavour(args: readonly string[]): DemoFlavour | { problem: string } | { help: string } {
   let values: { flavour?: string | undefined; help?: boolean | undefined };
   try {
     values = parseArgs({ args: [...args], options: { flavour: { type: 'string' }, help: { type: 'boolean' } }, strict: true }).values;
   } catch (error) {
     return { problem: `${error instanceof Error ? error.message : String(error)}\n${usage()}` };
   }
-  if (values.help === true) return { problem: usage() };
+  if (values.help === true) return { help: usage() };
   const name = values.flavour ?? 'cloud';
   return FLAVOURS.find((f) => f.name === name) ?? { problem: `unknown flavour ${JSON.stringify(name)}\n${usage()}` };
 }
@@ -117,7 +117,9 @@ async function run(flavour: DemoFlavour): Promise<number> {
 }
 
 const chosen = chooseFlavour(process.argv.slice(2));
-if ('problem' in chosen) {
+if ('help' in chosen) {
+  say(chosen.help);
+} else if ('problem' in chosen) {
   console.error(chosen.problem);
   process.exitCode = 2;
 } else {

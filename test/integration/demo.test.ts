@@ -35,5 +35,8 @@ describe('npm run demo', () => {
       expect(run.stderr).toMatch(/^ {2}cloud {7}a grant to a Jira Cloud issue/m);
     }
     expect(demo('--flavour', 'zendesk').stderr).toContain('unknown flavour "zendesk"');
+    const help = demo('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}servicenow {2}a revoke to a ServiceNow catalog task/m);
   });
 });
