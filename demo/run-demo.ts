@@ -78,7 +78,8 @@ async function run(flavour: DemoFlavour): Promise<number> {
 
     // 1. ConductorOne asks.
     const body = JSON.parse(fixtureBody(flavour.fixture).toString('utf8')) as Record<string, unknown>;
-    body['callbackUrl'] = c1.callbackUrl(`demo-${randomUUID()}`);
+    const callbackToken = `demo-${randomUUID()}`;
+    body['callbackUrl'] = flavour.approval === true ? c1.approvalCallbackUrl(callbackToken) : c1.callbackUrl(callbackToken);
     const bytes = JSON.stringify(body);
     const token = await c1.sign(Buffer.from(bytes), new URL(publicUrl).host, `${publicUrl}/webhooks/conductorone`, { alg: 'ES256' });
     say(`\n1. ConductorOne sends ${flavour.asks}`);

@@ -20,6 +20,8 @@ export interface DemoFlavour {
   readonly summary: string;
   /** The shipped sample payload ConductorOne sends. */
   readonly fixture: string;
+  /** A policy approval step: its callback URL takes approve / deny / reassign answers only. */
+  readonly approval?: boolean;
   /** What ConductorOne asks, for the first step's line. */
   readonly asks: string;
   readonly taskId: string;
