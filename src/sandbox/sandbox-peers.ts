@@ -9,11 +9,22 @@ import { startFakeServiceNow, type FakeServiceNow } from '../desks/servicenow/fa
 export const SANDBOX_FLAVOURS = ['cloud'] as const;
 export type SandboxFlavour = (typeof SANDBOX_FLAVOURS)[number];
 
+/** An issue as the sandbox page shows it: what every flavour's fake Jira keeps. */
+export interface SandboxIssue {
+  key: string;
+  fields: { summary: string; labels: string[]; project: { key: string } };
+  status: { name: string; category: 'new' | 'indeterminate' | 'done' };
+  resolution: string | null;
+}
+
+/** What the sandbox page and its actions use of the sandbox Jira, whichever flavour runs. */
+export type SandboxJira = Pick<FakeJira, 'url' | 'transition' | 'sign' | 'close'> & { issues: ReadonlyMap<string, SandboxIssue> };
+
 /** The peers of a sandbox bridge, each a real HTTP server on 127.0.0.1 speaking its system's wire format. */
 export interface SandboxPeers {
   flavour: SandboxFlavour;
   c1: FakeConductorOne;
-  jira: FakeJira;
+  jira: SandboxJira;
   servicenow: FakeServiceNow;
   /** What the sandbox desks sign their events with (the bridge is configured with the same). */
   secrets: { jira: string; servicenow: string };
