@@ -1,6 +1,6 @@
 import { html, page, type SafeHtml } from '../http/html.ts';
 import type { CorrelationRecord } from '../store/correlation-store.ts';
-import { jiraChoices, SAMPLES, SERVICENOW_CLOSINGS, type SandboxActions } from './sandbox-actions.ts';
+import { APPROVAL_PROJECT, jiraChoices, SAMPLES, SERVICENOW_CLOSINGS, type SandboxActions } from './sandbox-actions.ts';
 import { SANDBOX_JIRA } from './sandbox-jira.ts';
 import type { SandboxPeers } from './sandbox-peers.ts';
 
@@ -77,7 +77,7 @@ ${received.map((request) => html`<tr data-task="${taskOf(request.path)}"><td><co
 /** The part of the page that changes on its own: fetched again every 1.5 s by the page's one script. */
 export function renderSandboxLive(view: SandboxView): SafeHtml {
   return html`<section aria-labelledby="h-deliveries"><h2 id="h-deliveries">2. What ConductorOne sent, and what the bridge answered</h2>${deliveries(view)}</section>
-<section aria-labelledby="h-jira"><h2 id="h-jira">3. Sandbox ${SANDBOX_JIRA[view.peers.flavour].label} (project OPS; approvals in project CAB)</h2>${jiraIssues(view)}</section>
+<section aria-labelledby="h-jira"><h2 id="h-jira">3. Sandbox ${SANDBOX_JIRA[view.peers.flavour].label} (approvals in project ${APPROVAL_PROJECT})</h2>${jiraIssues(view)}</section>
 <section aria-labelledby="h-sn"><h2 id="h-sn">3. Sandbox ServiceNow (catalog tasks)</h2>${serviceNowRecords(view)}</section>
 <section aria-labelledby="h-callbacks"><h2 id="h-callbacks">4. Callbacks ConductorOne received</h2>${callbacks(view)}</section>
 <section aria-labelledby="h-activity"><h2 id="h-activity">Activity</h2><ul>${view.actions.activity.map((entry) => html`<li><time>${entry.at.slice(11, 19)}</time> ${entry.text}</li>`)}</ul></section>`;

@@ -34,6 +34,11 @@ describe('npm start without a config: sandbox mode', () => {
       expect(sent.status).toBe(303);
       await expect.poll(async () => (await (await fetch(new URL('/sandbox/live', sandbox.url))).text()).includes('data-ticket="OPS-1"'), { timeout: 10_000 }).toBe(true);
       expect(await (await fetch(new URL('/sandbox/live', sandbox.url))).text()).toContain('<span class="ok">202</span>');
+      // An approval's decisions are offered on approval tickets only: a provisioning issue is resolved, not approved.
+      const approved = await fetch(new URL('/sandbox/jira/resolve', sandbox.url), { method: 'POST', body: 'key=OPS-1&resolution=Approved', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+      expect(approved.status).toBe(400);
+      expect(await approved.json()).toEqual({ error: 'invalid_form', message: "resolution must be one of Done, Won't Do" });
+      expect(await (await fetch(new URL('/sandbox/live', sandbox.url))).text()).toContain('No callback yet');
     } finally {
       expect(await sandbox.stop()).toBe(0);
     }
