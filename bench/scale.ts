@@ -289,7 +289,10 @@ async function measureTwoDesks(context: ScaleContext, settings: ScaleSettings): 
     const started = performance.now();
     let snDrained: number | undefined;
     const snCount = () => sn.tables.get('sc_task')?.size ?? 0;
-    const sending = sendAll(context, pair.address, bodies);
+    // When the last webhook was answered: a desk cannot drain before its tasks have arrived.
+    const sending = sendAll(context, pair.address, bodies).then(() => {
+      console.log(`two-desks: every webhook answered after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    });
     await waitFor(
       'both desks drained',
       () => {
@@ -301,6 +304,7 @@ async function measureTwoDesks(context: ScaleContext, settings: ScaleSettings): 
     );
     await sending;
     await sleep(1000);
+    console.log(`two-desks: calls answered 429: Jira ${String(jira.rateLimited)}, ServiceNow ${String(sn.rateLimited)}`);
     const issues = [...jira.issues.values()];
     const labels = new Set(issues.map((issue) => ticketLabel(issue.fields.labels)));
     const records = [...(sn.tables.get('sc_task')?.values() ?? [])];
