@@ -112,6 +112,22 @@ describe('Jira Data Center, the whole loop through the bridge', () => {
     await waitFor('the grant reported', async () => (await record(b, GRANT))?.fields['outcome'] === 'complete');
   });
 
+  it("a route's extra fields: multi-line text is written as inert wiki markup, single-line values are sent as rendered", async () => {
+    const b = await dcBridge({
+      route: { fields: { customfield_10080: 'Requested by {{ user.name }}\nfor {{ app.name }}', customfield_10081: '{{ user.name }}', duedate: '2030-01-01', priority: { name: 'High' } } },
+    });
+    await deliver(b, 'provision-grant', (json) => json.replaceAll('"Jane Doe"', JSON.stringify(HOSTILE)));
+    await onRecord(b, GRANT);
+    const fields: Record<string, unknown> = dc.issues.get('OPS-1')?.fields ?? {};
+    const area = fields['customfield_10080'] as string;
+    expect(liveMarkup(area)).toBeUndefined();
+    expect(wikiToText(area)).toBe(`Requested by ${HOSTILE}\nfor GitHub`);
+    // Single-line: may be a date, a number or an id, which an escape would break (README says so).
+    expect(fields['customfield_10081']).toBe(HOSTILE);
+    expect(fields['duedate']).toBe('2030-01-01');
+    expect(fields['priority']).toEqual({ name: 'High' });
+  });
+
   it('revoke → resolved, the webhook proven by basic credentials whose password is the secret → complete callback', async () => {
     const b = await dcBridge();
     const token = await deliver(b, 'provision-revoke');

@@ -80,6 +80,17 @@ export function fitWiki(text: string, max = JIRA_DESCRIPTION_MAX): string {
   return wiki;
 }
 
+/**
+ * A route's extra field values as Data Center takes them. A multi-line string can only be for a text area (no date,
+ * number, id or option name holds a line break), and Data Center renders text areas as wiki markup by default
+ * ("Configuring renderers": Free Text Field and Text Field custom fields default to the wiki style renderer), so it is
+ * escaped as the description is. Single-line strings are sent as rendered: they may be dates, numbers or ids that an
+ * escape would break (README, Jira Data Center).
+ */
+export function wikiTextFields(extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(extra).map(([name, value]) => [name, typeof value === 'string' && value.includes('\n') ? textToWiki(value) : value]));
+}
+
 type IssueFields = { status?: { name?: string; statusCategory?: { key?: string } }; resolution?: { name?: string } | null } | undefined;
 interface Issue {
   id?: string;
@@ -131,7 +142,7 @@ export function createJiraDataCenterTickets(options: JiraDataCenterTicketsOption
       const description = fitWiki(who.note === undefined ? parts.description : `${who.note}\n\n${parts.description}`);
       const body = {
         fields: {
-          ...parts.extra,
+          ...wikiTextFields(parts.extra),
           project: { key: target.project },
           issuetype: { name: target.issueType },
           summary: parts.summary,
