@@ -241,4 +241,31 @@ describe('Jira Data Center, the whole loop through the bridge', () => {
     expect((await basicEvent(b, dc.resolve('OPS-1'), SECRET)).statusCode).toBe(200);
     await waitFor('the grant reported', async () => (await record(b, GRANT))?.fields['outcome'] === 'complete');
   });
+
+  it('a desks: entry of kind jira on Data Center: its own name on refs, pauses and events at /webhooks/<name>', async () => {
+    bridge = await startTestBridge({
+      c1,
+      config: {
+        conductorone: { tenant: c1.tenant, jwksUrl: c1.jwksUrl, callbackOrigins: [c1.url] },
+        desks: { 'jira-legacy': { kind: 'jira', deployment: 'datacenter', baseUrl: dc.url, username: 'c1bridge', password: 'dc-password', webhookSecret: SECRET, indexLagSeconds: 0 } },
+        routes: [{ name: 'legacy', desk: 'jira-legacy', jira: { project: 'OPS' } }],
+        jobs: { attempts: 2, backoffMs: 20 },
+        reconcile: { intervalSeconds: 0 },
+      },
+    });
+    const b = bridge;
+    await b.deps.startWorkers();
+    dc.inject([{ status: 429, retryAfterSeconds: 1 }]);
+    const token = await deliver(b, 'provision-grant');
+    await onRecord(b, GRANT);
+    expect(b.logs.find((line) => line['msg'] === 'desk asked to slow down: its calls wait, other desks go on')).toMatchObject({ desk: 'jira-legacy' });
+    expect((await record(b, GRANT))?.fields).toMatchObject({ ticketSystem: 'jira-legacy', ticketKey: 'OPS-1', ticketRoute: 'legacy' });
+    const body = dc.resolve('OPS-1');
+    const authorization = `Basic ${Buffer.from(`jira:${SECRET}`).toString('base64')}`;
+    const onKindPath = await b.app.inject({ method: 'POST', url: '/webhooks/jira', payload: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization } });
+    expect(onKindPath.statusCode).toBe(404);
+    const answer = await b.app.inject({ method: 'POST', url: '/webhooks/jira-legacy', payload: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization } });
+    expect(answer.statusCode).toBe(200);
+    expect((await callbackTo(token)).complete).toBeDefined();
+  });
 });
