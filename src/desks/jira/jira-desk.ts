@@ -1,9 +1,11 @@
 import type { DeskModule } from '../desk-module.ts';
 import { jiraInstance, jiraTarget } from './jira-config.ts';
-import { createJiraTickets, loadJiraClient } from './jira-tickets.ts';
+import { createJiraDeskTickets } from './choose-jira-adapter.ts';
+import { jiraOnlineChecks } from './jira-deployment.ts';
+import { loadJiraClient } from './jira-tickets.ts';
 import { jiraWebhook } from './jira-webhook.ts';
 
-/** Jira Cloud: its section, adapter and event route. */
+/** Jira Cloud and Data Center: its section, adapter and event route. */
 export const jiraDesk = {
   kind: 'jira',
   label: 'Jira',
@@ -16,13 +18,8 @@ export const jiraDesk = {
   ],
   address: (config) => config.baseUrl,
   webhookSecrets: (config) => config.webhookSecret ?? [],
-  createTickets: (options) =>
-    createJiraTickets({
-      config: options.config,
-      timeZone: options.timeZone,
-      outcomeMap: (route) => options.routeTarget(route)?.outcome ?? options.config.outcome,
-      onSchemaMismatch: options.strictSchemas === true ? 'throw' : (report) => options.logger.warn({ report }, 'a Jira answer does not match the expected schema'),
-    }),
+  createTickets: createJiraDeskTickets,
   webhook: jiraWebhook,
   prepare: loadJiraClient,
+  onlineChecks: jiraOnlineChecks,
 } satisfies DeskModule<'jira', typeof jiraInstance, typeof jiraTarget>;

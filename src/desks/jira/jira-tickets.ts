@@ -11,6 +11,8 @@ import { classifyJiraError, isIssueMissing } from './classify-error.ts';
 import { jiraIssueBody, JIRA_PROPERTY_KEY, taskLabel } from './issue-body.ts';
 import { jiraOutcome } from './jira-outcome.ts';
 import { jqlString } from './jql.ts';
+import { cloudUserSearch, createCloudUserFinder } from './find-user-cloud.ts';
+import { cloudSubjectFinder, requestedFor, type RequestedForLog } from './requested-for.ts';
 
 
 export { JIRA_PROPERTY_KEY, taskLabel } from './issue-body.ts';
@@ -34,6 +36,8 @@ export interface JiraTicketsOptions {
   timeZone?: string;
   /** The status map of the route that opened a ticket (its own, else the desk's); undefined: contract §6's default. */
   outcomeMap?: (route: string | undefined) => JiraConfig['outcome'];
+  /** Says when the task's user could not be named on an issue (`reporter: subject`, `userFields`). */
+  log?: RequestedForLog;
 }
 
 /**
@@ -59,6 +63,7 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
   const client = createClient({ host: config.baseUrl, auth, retry: { maxAttempts: 1 }, onSchemaMismatch: options.onSchemaMismatch ?? 'warn' });
   let cloud: Promise<ReturnType<typeof createCloudClient>> | undefined;
   const jiraClient = () => (cloud ??= loadCloud().then((module) => module.createCloudClient(client)));
+  const findSubject = cloudSubjectFinder(createCloudUserFinder(cloudUserSearch(client)));
   const browseUrl = (key: string) => `${config.baseUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}`;
   const ref = (issue: { id: string; key: string }, project: string): TicketRef => ({
     system: 'jira',
@@ -88,7 +93,9 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
 
     async create({ request, route }: CreateTicketInput) {
       const target = requireRoute(route);
-      const body = jiraIssueBody(target, request, { timeZone: options.timeZone ?? DEFAULT_SCOPE_OPTIONS.timeZone });
+      const who = await requestedFor(target, request, findSubject, options.log);
+      const body = jiraIssueBody(target, request, { timeZone: options.timeZone ?? DEFAULT_SCOPE_OPTIONS.timeZone }, who.note);
+      Object.assign(body.fields, who.fields);
       try {
         const created = await (await jiraClient()).issues.createIssue(body);
         if (created.key === undefined || created.id === undefined) {
