@@ -138,6 +138,23 @@ describe('a JSM route through the bridge', () => {
     expect(String(peers.jira.issues.get('ITHELP-1')?.fields['description'])).toContain('Jira hides the email');
   });
 
+  it("a user lookup Jira refuses for good: still raised, as the bridge's account, saying why; a passing failure is retried", async () => {
+    jsm.addUser(JANE);
+    const b = await bridge();
+    peers.jira.inject([{ status: 400, message: 'The query parameter is not valid' }], { method: 'GET', pathPrefix: '/rest/api/3/user/search' });
+    await b.deliver(peers.grant().body);
+    await ticketCreated(b);
+    expect(jsm.creates[0]).not.toHaveProperty('raiseOnBehalfOf');
+    expect(String(peers.jira.issues.get('ITHELP-1')?.fields['description'])).toMatch(/^Raised by the bridge's account, not on behalf of the user: the user lookup failed \(Jira find user by email: Jira refused with 400/);
+
+    peers.jira.inject([{ status: 503 }], { method: 'GET', pathPrefix: '/rest/api/3/user/search' });
+    const second = peers.grant();
+    second.body.payload.taskView.task.id = '2pQdTask0009';
+    await b.deliver(second.body);
+    await ticketCreated(b, '2pQdTask0009');
+    expect(jsm.creates.at(-1)).toMatchObject({ raiseOnBehalfOf: JANE.accountId });
+  });
+
   it('a required field the route leaves empty: one errored callback in JSM\'s words, no request', async () => {
     const b = await bridge({ ...PORTAL, requestType: 'Laptop' });
     const { body, token } = peers.grant();
