@@ -12,7 +12,9 @@ import { JIRA_PROPERTY_KEY } from '../../../src/desks/jira/issue-body.ts';
 import { mountFakeJsm, type FakeJsm } from '../../../src/desks/jira/service-desk/fake-jsm.ts';
 import { dataCenterJsmRequests, withJsmRequests } from '../../../src/desks/jira/service-desk/jsm-tickets.ts';
 import type { TicketSystem } from '../../../src/desks/ticket-system.ts';
+import { wikiToText } from '../../../src/desks/jira/datacenter/wiki-markup.ts';
 import { fixtureRequest } from '../../helpers/fixture-request.ts';
+import { liveMarkup } from '../../helpers/wiki-markup-check.ts';
 
 const PAT = 'dc-personal-access-token';
 let fake: FakeJiraDc;
@@ -86,6 +88,15 @@ describe('JSM requests on Jira Data Center', () => {
     await tickets.create({ request: fixtureRequest('provision-grant'), route });
     expect(jsm.creates[0]).not.toHaveProperty('raiseOnBehalfOf');
     expect(String(fake.issues.get('ITHELP-1')?.fields['description'])).toMatch(/^Raised by the bridge's account, not on behalf of the user: no active Jira user has the email jane\.doe@acme\.com\.\n\n/);
+  });
+
+  it('a hostile name reaches the description as escaped wiki markup, the text unchanged', async () => {
+    const hostile = 'Jane [evil|https://evil.example] *bold* {code}x{code} |cell| ----';
+    const request = fixtureRequest('provision-grant');
+    const ref = await tickets.create({ request: { ...request, subject: { ...request.subject, name: hostile } }, route });
+    const description = String(fake.issues.get(ref.key)?.fields['description']);
+    expect(liveMarkup(description)).toBeUndefined();
+    expect(wikiToText(description)).toContain(hostile);
   });
 
   it('the SSO login page instead of JSON is a clear permanent error, and nothing is opened', async () => {

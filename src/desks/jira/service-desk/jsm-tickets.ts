@@ -13,11 +13,12 @@ import type { TicketRef } from '../../../domain/ticket.ts';
 import { TicketSystemError } from '../../ticket-error.ts';
 import type { CreateTicketInput, TicketSystem } from '../../ticket-system.ts';
 import { createDcClient, type DcAuth } from '../datacenter/dc-client.ts';
+import { fitWiki } from '../datacenter/dc-tickets.ts';
 import { createDcUserFinder } from '../datacenter/find-user-dc.ts';
 import { cloudUserSearch, createCloudUserFinder } from '../find-user-cloud.ts';
 import { cloudCorrelationWriter, dataCenterCorrelationWriter, type CorrelationWriter } from './correlation-writer.ts';
 import { createJsmRequest, type JsmRequestDeps } from './create-request.ts';
-import type { JsmApi } from './jsm-api.ts';
+import type { CreateRequestBody, JsmApi } from './jsm-api.ts';
 import { createCloudJsmApi } from './jsm-cloud.ts';
 import { createDataCenterJsmApi } from './jsm-datacenter.ts';
 import { isJsmTarget, type JsmTarget, type JsmTargetFields } from './jsm-target.ts';
@@ -111,6 +112,11 @@ export function withJsmRequests(base: TicketSystem, jsm: JsmRequests): TicketSys
   };
 }
 
+function wikiDescription(body: CreateRequestBody): CreateRequestBody {
+  const description = body.requestFieldValues['description'];
+  return typeof description === 'string' ? { ...body, requestFieldValues: { ...body.requestFieldValues, description: fitWiki(description) } } : body;
+}
+
 const browseUrlOf = (baseUrl: string) => (key: string) => `${baseUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}`;
 
 export interface JsmDeskOptions {
@@ -141,8 +147,10 @@ export function dataCenterJsmRequests(options: JsmDeskOptions & { auth: DcAuth; 
   const client = createDcClient({ baseUrl: options.baseUrl, auth: options.auth, ...fetchOption });
   const findUser = createDcUserFinder(client);
   const auth = 'token' in options.auth ? { type: 'bearer' as const, token: options.auth.token } : { type: 'basic' as const, ...options.auth };
+  const api = createDataCenterJsmApi({ baseUrl: options.baseUrl, auth, ...fetchOption });
   return createJsmRequests({
-    api: createDataCenterJsmApi({ baseUrl: options.baseUrl, auth, ...fetchOption }),
+    // Data Center renders a description as wiki markup: the text (C1's values in it) is escaped as on a plain issue.
+    api: { ...api, createRequest: (body) => api.createRequest(wikiDescription(body)) },
     correlation: dataCenterCorrelationWriter(client),
     findUser: async (email) => {
       const user = await findUser(email);
