@@ -99,7 +99,7 @@ export function previewTask(config: PreviewConfig, payload: unknown): PreviewRes
     const body = jiraIssueBody(jira, request, options);
     ticket = {
       system: 'jira',
-      project: jira.project,
+      project: jira.project ?? jira.serviceDesk ?? '',
       issueType: jira.issueType,
       summary: body.fields.summary,
       description: adfToText(body.fields.description),

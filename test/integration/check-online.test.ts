@@ -4,6 +4,7 @@ import { runCli } from '../../src/cli/main.ts';
 import { startFakeConductorOne, type FakeConductorOne } from '../../src/sandbox/conductorone.ts';
 import { startFakeJira, type FakeJira } from '../../src/desks/jira/fake-jira.ts';
 import { startFakeJiraDc, type FakeJiraDc } from '../../src/desks/jira/datacenter/fake-jira-dc.ts';
+import { mountFakeJsm } from '../../src/desks/jira/service-desk/fake-jsm.ts';
 import { startFakeServiceNow, type FakeServiceNow } from '../../src/desks/servicenow/fake-servicenow.ts';
 import { writeConfig } from '../helpers/bridge-process.ts';
 import { deleteUnder, REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
@@ -25,7 +26,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-function config(jiraToken: string): string {
+function config(jiraToken: string, extra: string[] = []): string {
   return writeConfig(
     [
       'server: { publicUrl: "https://bridge.acme.example" }',
@@ -33,6 +34,7 @@ function config(jiraToken: string): string {
       `conductorone: { tenant: acme.conductor.one, jwksUrl: "${c1.jwksUrl}" }`,
       `jira: { baseUrl: "${jira.url}", email: bridge@acme.example, apiToken: ${jiraToken} }`,
       `servicenow: { instanceUrl: "${sn.url}", username: bridge, password: sn-password }`,
+      ...extra,
     ].join('\n'),
   );
 }
@@ -91,5 +93,30 @@ describe('check-config --online', () => {
     } finally {
       dc.deploymentType = 'Server';
     }
+  });
+
+  it("lists each JSM route's request type fields and names the required ones a route leaves empty", async () => {
+    const jsm = mountFakeJsm(jira);
+    const desk = jsm.addServiceDesk('ITHELP', 'IT Help');
+    const type = jsm.addRequestType(desk, 'Request access', [
+      { fieldId: 'summary', name: 'Summary', required: true },
+      { fieldId: 'description', name: 'Description', required: false },
+      { fieldId: 'customfield_10050', name: 'Application', required: true },
+    ]);
+    const routes = [
+      'routes:',
+      '  - { name: access-portal, match: { appName: GitHub }, jira: { serviceDesk: ITHELP, requestType: "Request access", raiseOnBehalfOf: subject } }',
+      '  - { name: access-full, match: { appName: Okta }, jira: { serviceDesk: ithelp, requestType: "request access", requestFields: { customfield_10050: "{{ app.name }}" } } }',
+      '  - { name: wrong-desk, match: { appName: Slack }, jira: { serviceDesk: ITHLP, requestType: "Request access" } }',
+    ];
+    const { io, out, err } = captureIo();
+    expect(await runCli(['check-config', '--online', '--config', config('jira-api-token', routes)], {}, io)).toBe(1);
+    expect(out).toContain(`  online: Jira Service Management request type of route "access-full": OK, service desk ITHELP is ${desk}, request type "Request access" is ${type}; fields: summary*, description, customfield_10050* (* required)`);
+    expect(err).toEqual([
+      '  online: Jira Service Management request type of route "access-portal": FAILED, required field(s) the route leaves empty: customfield_10050 (Application) (the request type\'s fields: summary*, description, customfield_10050*; * required)',
+      `  online: Jira Service Management request type of route "wrong-desk": FAILED, Jira Service Management has no service desk "ITHLP" (by id or project key); the bridge's account sees: ITHELP (id ${desk})`,
+    ]);
+    // It reads, never writes.
+    expect(jsm.creates).toEqual([]);
   });
 });

@@ -5,7 +5,9 @@
  */
 import type { DeskTicketsOptions } from '../desk-module.ts';
 import type { TicketSystem } from '../ticket-system.ts';
-import { createJiraDataCenterTickets, JIRA_DC_BATCH_SIZE } from './datacenter/dc-tickets.ts';
+import { createJiraDataCenterTickets, dcAuth, JIRA_DC_BATCH_SIZE } from './datacenter/dc-tickets.ts';
+import { jiraCoreClient } from './cloud-client.ts';
+import { cloudJsmRequests, dataCenterJsmRequests, withJsmRequests } from './service-desk/jsm-tickets.ts';
 import { detectDeployment } from './datacenter/detect-deployment.ts';
 import type { JiraConfig, JiraTarget } from './jira-config.ts';
 import { jiraV2Client, knownDeployment, type Deployment } from './jira-deployment.ts';
@@ -14,16 +16,19 @@ import { createJiraTickets } from './jira-tickets.ts';
 export function createJiraDeskTickets(options: DeskTicketsOptions<JiraConfig, JiraTarget>): TicketSystem {
   const { config, logger } = options;
   const outcomeMap = (route: string | undefined) => options.routeTarget(route)?.outcome ?? config.outcome;
+  const onSchemaMismatch = options.strictSchemas === true ? 'throw' : (report: unknown) => logger.warn({ report }, 'a Jira answer does not match the expected schema');
+  const fetchOption = options.fetch === undefined ? {} : { fetch: options.fetch };
+  // Either adapter opens plain issues itself and JSM requests (routes with serviceDesk) through the request API.
   const build = (deployment: Deployment): TicketSystem =>
     deployment === 'cloud'
-      ? createJiraTickets({
-          config,
-          timeZone: options.timeZone,
-          outcomeMap,
-          log: logger,
-          onSchemaMismatch: options.strictSchemas === true ? 'throw' : (report) => logger.warn({ report }, 'a Jira answer does not match the expected schema'),
-        })
-      : createJiraDataCenterTickets({ config, timeZone: options.timeZone, outcomeMap, log: logger, ...(options.fetch === undefined ? {} : { fetch: options.fetch }) });
+      ? withJsmRequests(
+          createJiraTickets({ config, timeZone: options.timeZone, outcomeMap, log: logger, onSchemaMismatch }),
+          cloudJsmRequests(jiraCoreClient(config, onSchemaMismatch), { baseUrl: config.baseUrl, timeZone: options.timeZone, logger }),
+        )
+      : withJsmRequests(
+          createJiraDataCenterTickets({ config, timeZone: options.timeZone, outcomeMap, log: logger, ...fetchOption }),
+          dataCenterJsmRequests({ baseUrl: config.baseUrl, auth: dcAuth(config), timeZone: options.timeZone, logger, ...fetchOption }),
+        );
 
   const known = knownDeployment(config);
   if (known !== undefined) return build(known.deployment);

@@ -63,7 +63,8 @@ export function jiraIssueBody(target: JiraTarget, request: TicketRequest, option
   return {
     fields: {
       ...extra,
-      project: { key: target.project },
+      // A JSM request target (no project) is opened by service-desk/jsm-tickets.ts and never reaches this body.
+      project: { key: target.project ?? '' },
       issuetype: { name: target.issueType },
       summary,
       description: textToAdf(description),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { httpUrl, integer, nonEmpty, secretList, type DeepReadonly } from '../../config/schema-parts.ts';
 import { jiraCredentialProblems } from './datacenter/dc-credentials.ts';
 import { requestedForShape } from './requested-for-target.ts';
+import { checkJsmTarget, jsmTargetShape } from './service-desk/jsm-target.ts';
 
 /**
  * Which statuses (or resolutions) mean "mark complete" and "mark errored", as ConductorOne's own external ticketing
@@ -42,9 +43,13 @@ const jiraLabel = nonEmpty
   .refine((value) => !/\s/.test(value), 'Jira labels may not contain spaces (use - or _)')
   .refine((value) => [...value].length <= 255, 'Jira labels may be at most 255 characters long');
 
-/** A route's `jira:` target. */
-export const jiraTarget = z.strictObject({
-  project: nonEmpty,
+/**
+ * A route's `jira:` target: a plain issue (`project`, `issueType`, …) or a Jira Service Management request
+ * (`serviceDesk`, `requestType`, `requestFields`, `raiseOnBehalfOf`; contract §8 "access-portal"), never both.
+ */
+export const jiraTarget = z
+  .strictObject({
+  project: nonEmpty.optional(),
   issueType: nonEmpty.default('Task'),
   labels: z.array(jiraLabel).default([]),
   summary: z.string().optional(),
@@ -53,7 +58,9 @@ export const jiraTarget = z.strictObject({
   /** Replaces the desk's own `outcome` map for the tickets this route opens. */
   outcome: jiraOutcomeMap.optional(),
   ...requestedForShape,
-});
+  ...jsmTargetShape,
+  })
+  .superRefine(checkJsmTarget);
 
 export type JiraConfig = DeepReadonly<z.output<typeof jiraInstance>>;
 export type JiraTarget = DeepReadonly<z.output<typeof jiraTarget>>;

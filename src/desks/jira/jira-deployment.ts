@@ -1,3 +1,5 @@
+import { jiraCoreClient } from './cloud-client.ts';
+import { cloudJsmRequests, dataCenterJsmRequests } from './service-desk/jsm-tickets.ts';
 /**
  * Which Jira a desk is (contract §8 `deployment: cloud | datacenter`). Configured, it is taken as is. Unset, the
  * credentials say it when they can only mean one: email + apiToken exist on Cloud alone, username + password (basic
@@ -55,7 +57,15 @@ export function jiraDeploymentCheck(desk: DeskId, config: DeepReadonly<JiraConfi
   ];
 }
 
-/** The online checks of a jira desk: its deployment. */
-export function jiraOnlineChecks(desk: DeskId, config: DeepReadonly<JiraConfig>, _targets: ReadonlyArray<[string, JiraTarget]>, fetchImpl: typeof fetch): OnlineCheck[] {
-  return [jiraDeploymentCheck(desk, config, fetchImpl)];
+/**
+ * The online checks of a jira desk: its deployment, then each JSM route's request type (its required fields). A desk
+ * whose deployment only serverInfo can tell is checked with the Cloud request API, as Cloud and Data Center share it.
+ */
+export function jiraOnlineChecks(desk: DeskId, config: DeepReadonly<JiraConfig>, targets: ReadonlyArray<[string, JiraTarget]>, fetchImpl: typeof fetch): OnlineCheck[] {
+  const options = { baseUrl: config.baseUrl, timeZone: 'UTC' };
+  const jsm =
+    knownDeployment(config)?.deployment === 'datacenter'
+      ? dataCenterJsmRequests({ ...options, auth: dcAuth(config), fetch: fetchImpl })
+      : cloudJsmRequests(jiraCoreClient(config), options);
+  return [jiraDeploymentCheck(desk, config, fetchImpl), ...jsm.onlineChecks(targets)];
 }

@@ -5,7 +5,7 @@ import { jiraOnlineChecks } from './jira-deployment.ts';
 import { loadJiraClient } from './jira-tickets.ts';
 import { jiraWebhook } from './jira-webhook.ts';
 
-/** Jira Cloud and Data Center: its section, adapter and event route. */
+/** Jira Cloud and Data Center: its section, adapter (plain issues and JSM requests) and event route. */
 export const jiraDesk = {
   kind: 'jira',
   label: 'Jira',
@@ -15,6 +15,7 @@ export const jiraDesk = {
     ['summary', target.summary],
     ['description', target.description],
     ...Object.entries(target.fields).flatMap(([field, source]): Array<[string, string]> => (typeof source === 'string' ? [[`fields.${field}`, source]] : [])),
+    ...Object.entries(target.requestFields ?? {}).map(([field, source]): [string, string] => [`requestFields.${field}`, source]),
   ],
   address: (config) => config.baseUrl,
   webhookSecrets: (config) => config.webhookSecret ?? [],

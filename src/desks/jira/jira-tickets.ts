@@ -1,5 +1,6 @@
 import type { createCloudClient } from 'jira.js';
-import { createClient, type SchemaMismatchBehavior } from 'jira.js/core';
+import type { SchemaMismatchBehavior } from 'jira.js/core';
+import { jiraCoreClient } from './cloud-client.ts';
 import { JIRA_KIND_DESK, type JiraConfig } from './jira-config.ts';
 import type { ChosenRoute } from '../../domain/routing.ts';
 import { DEFAULT_SCOPE_OPTIONS } from '../../domain/template-scope.ts';
@@ -55,12 +56,7 @@ function requireRoute(route: ChosenRoute) {
 /** Jira Cloud behind the TicketSystem interface, through jira.js (REST v3, descriptions in ADF). */
 export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
   const { config } = options;
-  const auth =
-    config.token !== undefined
-      ? ({ type: 'bearer', token: config.token } as const)
-      : ({ type: 'basic', email: config.email ?? '', apiToken: config.apiToken ?? '' } as const);
-  // One attempt per call: retries belong to the job, which honours Retry-After and the configured backoff.
-  const client = createClient({ host: config.baseUrl, auth, retry: { maxAttempts: 1 }, onSchemaMismatch: options.onSchemaMismatch ?? 'warn' });
+  const client = jiraCoreClient(config, options.onSchemaMismatch);
   let cloud: Promise<ReturnType<typeof createCloudClient>> | undefined;
   const jiraClient = () => (cloud ??= loadCloud().then((module) => module.createCloudClient(client)));
   const findSubject = cloudSubjectFinder(createCloudUserFinder(cloudUserSearch(client)));
@@ -101,7 +97,7 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
         if (created.key === undefined || created.id === undefined) {
           throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_invalid_answer', message: 'Jira create issue: the answer has no key' });
         }
-        return ref({ id: created.id, key: created.key }, target.project);
+        return ref({ id: created.id, key: created.key }, target.project ?? '');
       } catch (error) {
         if (error instanceof TicketSystemError) throw error;
         throw classifyJiraError(error, 'create issue');
@@ -120,7 +116,7 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
         for (const issue of result.issues ?? []) {
           const property = (issue.properties as Record<string, { stepId?: unknown } | undefined> | undefined)?.[JIRA_PROPERTY_KEY];
           if (issue.key !== undefined && issue.id !== undefined && property?.stepId === stepId) {
-            return ref({ id: issue.id, key: issue.key }, target.project);
+            return ref({ id: issue.id, key: issue.key }, target.project ?? '');
           }
         }
         return undefined;

@@ -157,7 +157,7 @@ export function createJiraDataCenterTickets(options: JiraDataCenterTicketsOption
       if (typeof created?.id !== 'string' || typeof created.key !== 'string') {
         throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_invalid_answer', message: 'Jira create issue: the answer has no key' });
       }
-      return ref({ id: created.id, key: created.key }, target.project);
+      return ref({ id: created.id, key: created.key }, target.project ?? '');
     },
 
     async findByTask(taskId, stepId, route) {
@@ -170,7 +170,7 @@ export function createJiraDataCenterTickets(options: JiraDataCenterTicketsOption
         const property = (await client.call(`read the property of ${issue.key}`, 'GET', `/issue/${encodeURIComponent(issue.id)}/properties/${JIRA_PROPERTY_KEY}`, { missingOk: true })) as
           | { value?: { stepId?: unknown } }
           | undefined;
-        if (property?.value?.stepId === stepId) return ref({ id: issue.id, key: issue.key }, target.project);
+        if (property?.value?.stepId === stepId) return ref({ id: issue.id, key: issue.key }, target.project ?? '');
       }
       return undefined;
     },
