@@ -26,6 +26,8 @@ export interface BridgeProcess {
   logFile: string;
   /** Resident set size at its highest since the process started, in MiB (Linux `VmHWM`), or undefined elsewhere. */
   peakRssMiB(): Promise<number | undefined>;
+  /** CPU seconds (user + system) the process has used so far (Linux `/proc/<pid>/stat`), or undefined elsewhere. */
+  cpuSeconds(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,14 @@ export async function startBridgeProcess(role: BridgeProcess['role'], configPath
       const status = await readFile(`/proc/${String(child.pid)}/status`, 'utf8').catch(() => undefined);
       const kib = status === undefined ? undefined : /^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1];
       return kib === undefined ? undefined : Number(kib) / 1024;
+    },
+    async cpuSeconds() {
+      const stat = await readFile(`/proc/${String(child.pid)}/stat`, 'utf8').catch(() => undefined);
+      // After the command name in parentheses: state is the first field, utime the 12th, stime the 13th (clock ticks,
+      // 100 a second on Linux).
+      const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields === undefined || fields.length < 13) return undefined;
+      return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -286,21 +286,42 @@ async function measureTwoDesks(context: ScaleContext, settings: ScaleSettings): 
     jira.rateLimit(settings.twoDesksJiraRate);
     sn.rateLimit(settings.twoDesksSnRate);
     console.log(`two-desks: ${n.toLocaleString('en-US')} Jira + ${n.toLocaleString('en-US')} ServiceNow tasks at once; Jira ${String(settings.twoDesksJiraRate)} calls/s, ServiceNow ${String(settings.twoDesksSnRate)} calls/s`);
+    const cpuAtStart = await Promise.all([pair.api.cpuSeconds(), pair.worker.cpuSeconds()]);
     const started = performance.now();
     let snDrained: number | undefined;
+    let cpuAtSn: Promise<Array<number | undefined>> | undefined;
     const snCount = () => sn.tables.get('sc_task')?.size ?? 0;
-    const sending = sendAll(context, pair.address, bodies);
+    // When the last webhook was answered: a desk cannot drain before its tasks have arrived.
+    const sending = sendAll(context, pair.address, bodies).then(() => {
+      console.log(`two-desks: every webhook answered after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    });
     await waitFor(
       'both desks drained',
       () => {
-        if (snDrained === undefined && snCount() >= n) snDrained = performance.now();
+        if (snDrained === undefined && snCount() >= n) {
+          snDrained = performance.now();
+          cpuAtSn = Promise.all([pair?.api.cpuSeconds(), pair?.worker.cpuSeconds()]);
+        }
         return snDrained !== undefined && jira.issues.size >= n;
       },
       Math.max(120_000, (n / settings.twoDesksJiraRate) * 3000),
       POLL_MS,
     );
     await sending;
+    // Cores each bridge process kept busy over the whole part: a worker near one core sets the desks' pace itself.
+    const coresUntil = async (label: string, at: number, marks: Promise<Array<number | undefined>>) => {
+      const wall = (at - started) / 1000;
+      const ends = await marks;
+      const cores = ends.map((end, i) => {
+        const begin = cpuAtStart[i];
+        return end === undefined || begin === undefined ? 'unknown' : ((end - begin) / wall).toFixed(2);
+      });
+      console.log(`two-desks: cores busy until ${label} (${wall.toFixed(1)} s): API process ${cores[0] ?? 'unknown'}, worker process ${cores[1] ?? 'unknown'}`);
+    };
+    if (snDrained !== undefined && cpuAtSn !== undefined) await coresUntil('ServiceNow drained', snDrained, cpuAtSn);
+    await coresUntil('both drained', performance.now(), Promise.all([pair.api.cpuSeconds(), pair.worker.cpuSeconds()]));
     await sleep(1000);
+    console.log(`two-desks: calls answered 429: Jira ${String(jira.rateLimited)}, ServiceNow ${String(sn.rateLimited)}`);
     const issues = [...jira.issues.values()];
     const labels = new Set(issues.map((issue) => ticketLabel(issue.fields.labels)));
     const records = [...(sn.tables.get('sc_task')?.values() ?? [])];

@@ -13,7 +13,7 @@ export interface AppDeps {
   health: HealthDeps;
   c1: C1WebhookDeps;
   /** Each configured desk's event route, built by its kind's module. */
-  desks: ReadonlyArray<{ module: Pick<DeskModule, 'webhook'>; deps: DeskWebhookDeps }>;
+  desks: ReadonlyArray<{ module: Pick<DeskModule, 'webhook'>; deps: DeskWebhookDeps; config: unknown }>;
   /** Present when admin credentials are configured; /admin does not exist otherwise. */
   admin?: AdminDeps;
   /** Sandbox mode only: the sandbox page at `/` and its peers. */
@@ -43,7 +43,7 @@ export async function buildApp(deps: AppDeps, surface: AppSurface = 'all'): Prom
   await app.register(healthRoutes(deps.health, { operations: surface !== 'public' }));
   if (surface !== 'private') {
     await app.register(conductorOneWebhook(deps.c1));
-    for (const desk of deps.desks) await app.register(desk.module.webhook(desk.deps));
+    for (const desk of deps.desks) await app.register(desk.module.webhook(desk.deps, desk.config));
   }
   if (deps.admin !== undefined && surface !== 'public') {
     // The dashboard's packages are loaded only where /admin exists.

@@ -212,6 +212,7 @@ export async function createDeps(config: BridgeConfig, logger: Logger, overrides
       },
       desks: config.deskInstances.map((desk) => ({
         module: deskModule(desk.kind) as DeskModule,
+        config: desk.config,
         deps: {
           desk: { name: desk.name, kind: desk.kind },
           path: deskWebhookPath(desk.name),

@@ -74,8 +74,8 @@ export interface DeskModule<Kind extends string = string, I extends z.ZodType = 
   address(config: DeepReadonly<z.output<I>>): string;
   webhookSecrets(config: DeepReadonly<z.output<I>>): readonly string[];
   createTickets(options: DeskTicketsOptions<DeepReadonly<z.output<I>>, DeepReadonly<z.output<T>>>): TicketSystem;
-  /** Its inbound event route (a Fastify plugin): verify, parse, enqueue. */
-  webhook(deps: DeskWebhookDeps): (app: FastifyInstance) => Promise<void>;
+  /** Its inbound event route (a Fastify plugin): verify, parse, enqueue; `config` is the desk's own section. */
+  webhook(deps: DeskWebhookDeps, config: DeepReadonly<z.output<I>>): (app: FastifyInstance) => Promise<void>;
   /** Loads what the first job would otherwise wait for (a worker calls it before taking jobs). */
   prepare?(): Promise<void>;
   /**

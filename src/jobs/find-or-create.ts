@@ -30,7 +30,12 @@ export async function findOrCreate(
 ): Promise<{ ticket: TicketRef; recovered: boolean }> {
   const { taskId, stepId, request } = job.data;
   const startedAt = record?.fields[CREATE_STARTED_FIELD];
-  const retried = (job.attemptsStarted ?? 0) > 1 || job.attemptsMade > 0;
+  // A job put back because its desk was paused (or answered 429, which clears the marker) called nothing that may have
+  // opened a ticket; with a record, the marker says whether a create call may have, so only a failed attempt or a
+  // stall (a worker that died, perhaps mid-call) adds a search. Counting every start would make each put-back job
+  // search before it creates: a second call on the desk's rate (ServiceNow's table API shares one limit).
+  const started = record === undefined ? (job.attemptsStarted ?? 0) > 1 : (job.stalledCounter ?? 0) > 0;
+  const retried = started || job.attemptsMade > 0;
   if (startedAt !== undefined || retried) {
     const wait = (startedAt === undefined ? 0 : Date.parse(startedAt) + system.searchLagMs) - deps.now().getTime();
     if (wait > 0) {

@@ -55,13 +55,16 @@ export function jiraIssueParts(target: JiraTarget, request: TicketRequest, optio
   return { summary, description, labels, extra, property: { key: JIRA_PROPERTY_KEY, value: { taskId: request.taskId, stepId: request.stepId, kind: request.kind } } };
 }
 
-/** The create-issue body (Cloud): the parts with the description in ADF. */
-export function jiraIssueBody(target: JiraTarget, request: TicketRequest, options: ScopeOptions): JiraIssueBody {
-  const { summary, description, labels, extra, property } = jiraIssueParts(target, request, options);
+/** The create-issue body (Cloud): the parts with the description in ADF, after `note` when one is given. */
+export function jiraIssueBody(target: JiraTarget, request: TicketRequest, options: ScopeOptions, note?: string): JiraIssueBody {
+  const parts = jiraIssueParts(target, request, options);
+  const { summary, labels, extra, property } = parts;
+  const description = note === undefined ? parts.description : capWithMarker(`${note}\n\n${parts.description}`, JIRA_DESCRIPTION_MAX);
   return {
     fields: {
       ...extra,
-      project: { key: target.project },
+      // A JSM request target (no project) is opened by service-desk/jsm-tickets.ts and never reaches this body.
+      project: { key: target.project ?? '' },
       issuetype: { name: target.issueType },
       summary,
       description: textToAdf(description),

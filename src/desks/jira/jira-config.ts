@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { httpUrl, integer, nonEmpty, secretList, type DeepReadonly } from '../../config/schema-parts.ts';
+import { jiraCredentialProblems } from './datacenter/dc-credentials.ts';
+import { requestedForShape } from './requested-for-target.ts';
+import { checkJsmTarget, jsmTargetShape } from './service-desk/jsm-target.ts';
 
 /**
  * Which statuses (or resolutions) mean "mark complete" and "mark errored", as ConductorOne's own external ticketing
@@ -13,9 +16,13 @@ export type JiraOutcomeMap = z.output<typeof jiraOutcomeMap>;
 export const jiraInstance = z
   .strictObject({
     baseUrl: httpUrl,
+    /** Unset: email + apiToken mean Cloud, username + password Data Center, a token alone is asked of serverInfo. */
+    deployment: z.enum(['cloud', 'datacenter']).optional(),
     email: nonEmpty.optional(),
     apiToken: nonEmpty.optional(),
     token: nonEmpty.optional(),
+    username: nonEmpty.optional(),
+    password: nonEmpty.optional(),
     webhookSecret: secretList.optional(),
     erroredResolutions: z.array(nonEmpty).default(["Won't Do", 'Declined', 'Rejected', 'Duplicate']),
     /**
@@ -28,15 +35,7 @@ export const jiraInstance = z
     outcome: jiraOutcomeMap.optional(),
   })
   .superRefine((value, ctx) => {
-    const cloud = value.email !== undefined || value.apiToken !== undefined;
-    const dataCenter = value.token !== undefined;
-    if (cloud && dataCenter) {
-      ctx.addIssue({ code: 'custom', message: 'give either email + apiToken (Cloud) or token (Data Center PAT), not both' });
-    } else if (!cloud && !dataCenter) {
-      ctx.addIssue({ code: 'custom', message: 'credentials missing: email + apiToken (Cloud) or token (Data Center PAT)' });
-    } else if (cloud && (value.email === undefined || value.apiToken === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [value.email === undefined ? 'email' : 'apiToken'], message: 'Cloud needs both email and apiToken' });
-    }
+    for (const problem of jiraCredentialProblems(value)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
   });
 
 /** Jira refuses a label with white space in it, or longer than 255 characters. */
@@ -44,9 +43,13 @@ const jiraLabel = nonEmpty
   .refine((value) => !/\s/.test(value), 'Jira labels may not contain spaces (use - or _)')
   .refine((value) => [...value].length <= 255, 'Jira labels may be at most 255 characters long');
 
-/** A route's `jira:` target. */
-export const jiraTarget = z.strictObject({
-  project: nonEmpty,
+/**
+ * A route's `jira:` target: a plain issue (`project`, `issueType`, …) or a Jira Service Management request
+ * (`serviceDesk`, `requestType`, `requestFields`, `raiseOnBehalfOf`; contract §8 "access-portal"), never both.
+ */
+export const jiraTarget = z
+  .strictObject({
+  project: nonEmpty.optional(),
   issueType: nonEmpty.default('Task'),
   labels: z.array(jiraLabel).default([]),
   summary: z.string().optional(),
@@ -54,7 +57,10 @@ export const jiraTarget = z.strictObject({
   fields: z.record(z.string(), z.unknown()).default({}),
   /** Replaces the desk's own `outcome` map for the tickets this route opens. */
   outcome: jiraOutcomeMap.optional(),
-});
+  ...requestedForShape,
+  ...jsmTargetShape,
+  })
+  .superRefine(checkJsmTarget);
 
 export type JiraConfig = DeepReadonly<z.output<typeof jiraInstance>>;
 export type JiraTarget = DeepReadonly<z.output<typeof jiraTarget>>;

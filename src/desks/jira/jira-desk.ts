@@ -1,10 +1,12 @@
 import type { DeskModule } from '../desk-module.ts';
 import { jiraInstance, jiraTarget } from './jira-config.ts';
+import { createJiraDeskTickets } from './choose-jira-adapter.ts';
+import { jiraOnlineChecks } from './jira-deployment.ts';
 import { jiraPreview, previewDeployment } from './jira-preview.ts';
-import { createJiraTickets, loadJiraClient } from './jira-tickets.ts';
+import { loadJiraClient } from './jira-tickets.ts';
 import { jiraWebhook } from './jira-webhook.ts';
 
-/** Jira Cloud: its section, adapter and event route. */
+/** Jira Cloud and Data Center: its section, adapter (plain issues and JSM requests) and event route. */
 export const jiraDesk = {
   kind: 'jira',
   label: 'Jira',
@@ -14,17 +16,13 @@ export const jiraDesk = {
     ['summary', target.summary],
     ['description', target.description],
     ...Object.entries(target.fields).flatMap(([field, source]): Array<[string, string]> => (typeof source === 'string' ? [[`fields.${field}`, source]] : [])),
+    ...Object.entries(target.requestFields ?? {}).map(([field, source]): [string, string] => [`requestFields.${field}`, source]),
   ],
   address: (config) => config.baseUrl,
   webhookSecrets: (config) => config.webhookSecret ?? [],
-  createTickets: (options) =>
-    createJiraTickets({
-      config: options.config,
-      timeZone: options.timeZone,
-      outcomeMap: (route) => options.routeTarget(route)?.outcome ?? options.config.outcome,
-      onSchemaMismatch: options.strictSchemas === true ? 'throw' : (report) => options.logger.warn({ report }, 'a Jira answer does not match the expected schema'),
-    }),
+  createTickets: createJiraDeskTickets,
   webhook: jiraWebhook,
   preview: (target, request, { timeZone, config }) => jiraPreview(target, request, { timeZone }, previewDeployment(config)),
   prepare: loadJiraClient,
+  onlineChecks: jiraOnlineChecks,
 } satisfies DeskModule<'jira', typeof jiraInstance, typeof jiraTarget>;

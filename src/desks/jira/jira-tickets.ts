@@ -1,5 +1,6 @@
 import type { createCloudClient } from 'jira.js';
-import { createClient, type SchemaMismatchBehavior } from 'jira.js/core';
+import type { SchemaMismatchBehavior } from 'jira.js/core';
+import { jiraCoreClient } from './cloud-client.ts';
 import { JIRA_KIND_DESK, type JiraConfig } from './jira-config.ts';
 import type { ChosenRoute } from '../../domain/routing.ts';
 import { DEFAULT_SCOPE_OPTIONS } from '../../domain/template-scope.ts';
@@ -11,6 +12,8 @@ import { classifyJiraError, isIssueMissing } from './classify-error.ts';
 import { jiraIssueBody, JIRA_PROPERTY_KEY, taskLabel } from './issue-body.ts';
 import { jiraOutcome } from './jira-outcome.ts';
 import { jqlString } from './jql.ts';
+import { cloudUserSearch, createCloudUserFinder } from './find-user-cloud.ts';
+import { cloudSubjectFinder, requestedFor, type RequestedForLog } from './requested-for.ts';
 
 
 export { JIRA_PROPERTY_KEY, taskLabel } from './issue-body.ts';
@@ -34,6 +37,8 @@ export interface JiraTicketsOptions {
   timeZone?: string;
   /** The status map of the route that opened a ticket (its own, else the desk's); undefined: contract §6's default. */
   outcomeMap?: (route: string | undefined) => JiraConfig['outcome'];
+  /** Says when the task's user could not be named on an issue (`reporter: subject`, `userFields`). */
+  log?: RequestedForLog;
 }
 
 /**
@@ -51,14 +56,10 @@ function requireRoute(route: ChosenRoute) {
 /** Jira Cloud behind the TicketSystem interface, through jira.js (REST v3, descriptions in ADF). */
 export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
   const { config } = options;
-  const auth =
-    config.token !== undefined
-      ? ({ type: 'bearer', token: config.token } as const)
-      : ({ type: 'basic', email: config.email ?? '', apiToken: config.apiToken ?? '' } as const);
-  // One attempt per call: retries belong to the job, which honours Retry-After and the configured backoff.
-  const client = createClient({ host: config.baseUrl, auth, retry: { maxAttempts: 1 }, onSchemaMismatch: options.onSchemaMismatch ?? 'warn' });
+  const client = jiraCoreClient(config, options.onSchemaMismatch);
   let cloud: Promise<ReturnType<typeof createCloudClient>> | undefined;
   const jiraClient = () => (cloud ??= loadCloud().then((module) => module.createCloudClient(client)));
+  const findSubject = cloudSubjectFinder(createCloudUserFinder(cloudUserSearch(client)));
   const browseUrl = (key: string) => `${config.baseUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}`;
   const ref = (issue: { id: string; key: string }, project: string): TicketRef => ({
     system: 'jira',
@@ -88,13 +89,15 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
 
     async create({ request, route }: CreateTicketInput) {
       const target = requireRoute(route);
-      const body = jiraIssueBody(target, request, { timeZone: options.timeZone ?? DEFAULT_SCOPE_OPTIONS.timeZone });
+      const who = await requestedFor(target, request, findSubject, options.log);
+      const body = jiraIssueBody(target, request, { timeZone: options.timeZone ?? DEFAULT_SCOPE_OPTIONS.timeZone }, who.note);
+      Object.assign(body.fields, who.fields);
       try {
         const created = await (await jiraClient()).issues.createIssue(body);
         if (created.key === undefined || created.id === undefined) {
           throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_invalid_answer', message: 'Jira create issue: the answer has no key' });
         }
-        return ref({ id: created.id, key: created.key }, target.project);
+        return ref({ id: created.id, key: created.key }, target.project ?? '');
       } catch (error) {
         if (error instanceof TicketSystemError) throw error;
         throw classifyJiraError(error, 'create issue');
@@ -113,7 +116,7 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
         for (const issue of result.issues ?? []) {
           const property = (issue.properties as Record<string, { stepId?: unknown } | undefined> | undefined)?.[JIRA_PROPERTY_KEY];
           if (issue.key !== undefined && issue.id !== undefined && property?.stepId === stepId) {
-            return ref({ id: issue.id, key: issue.key }, target.project);
+            return ref({ id: issue.id, key: issue.key }, target.project ?? '');
           }
         }
         return undefined;

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { BridgeError } from '../../errors.ts';
 import { acceptTicketEvent } from '../../ingest/report-ticket-event.ts';
 import type { DeskWebhookDeps } from '../desk-module.ts';
-import { checkSharedSecret } from '../../verify/shared-secret.ts';
+import type { JiraConfig } from './jira-config.ts';
+import { knownDeployment } from './jira-deployment.ts';
+import { checkJiraEvent } from './jira-webhook-check.ts';
 import { firstHeader, parseJsonBody } from '../../http/parse-json.ts';
 import { rawBodyParser } from '../../http/raw-body.ts';
 import { redisDown } from '../../http/redis-down.ts';
@@ -24,17 +26,20 @@ const jiraEventSchema = z.looseObject({
 });
 
 /** Verify, parse, enqueue: an event about one of the bridge's issues becomes a check-ticket job (contract §6). */
-export function jiraWebhook(deps: DeskWebhookDeps) {
+export function jiraWebhook(deps: DeskWebhookDeps, config?: JiraConfig) {
+  // Known from the config or its credentials; a desk only serverInfo can tell takes either deployment's proof.
+  const deployment = config === undefined ? undefined : knownDeployment(config)?.deployment;
   return async function plugin(app: FastifyInstance): Promise<void> {
     rawBodyParser(app);
 
     app.post(deps.path, { bodyLimit: deps.bodyLimitBytes }, async (request, reply) => {
       const rawBody = request.body as Buffer;
-      const check = checkSharedSecret({
+      const check = checkJiraEvent(deployment, {
         secrets: deps.secrets,
         rawBody,
         signature: firstHeader(request.headers['x-hub-signature']),
         token: firstHeader(request.headers['x-bridge-token']),
+        authorization: firstHeader(request.headers.authorization),
       });
       if (!check.ok) throw new BridgeError('unauthorized', 'missing or invalid Jira webhook signature', { reason: check.reason });
 

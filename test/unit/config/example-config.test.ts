@@ -87,7 +87,7 @@ describe('config/bridge.example.yaml with .env.example', () => {
     const used = [...strings.matchAll(/\$\{([A-Z_][A-Z0-9_]*)(:-)?/g)].map((match) => ({ name: match[1] ?? '', optional: match[2] !== undefined }));
     for (const { name, optional } of used) expect(optional ? listed : active, name).toContain(name);
     const commented = [...exampleText.matchAll(/^\s*#\s*[A-Za-z]+:.*\$\{([A-Z_][A-Z0-9_]*)\}/gm)].map((match) => match[1]);
-    expect(commented).toEqual(['C1_CLIENT_ID', 'C1_CLIENT_SECRET', 'JIRA_PAT', 'SN_CLIENT_ID', 'SN_CLIENT_SECRET', 'JIRA_LEGACY_PAT', 'JIRA_LEGACY_WEBHOOK_SECRET']);
+    expect(commented).toEqual(['C1_CLIENT_ID', 'C1_CLIENT_SECRET', 'JIRA_PAT', 'JIRA_DC_PASSWORD', 'SN_CLIENT_ID', 'SN_CLIENT_SECRET', 'JIRA_LEGACY_PAT', 'JIRA_LEGACY_WEBHOOK_SECRET']);
     for (const name of commented) expect(listed).toContain(name);
   });
 

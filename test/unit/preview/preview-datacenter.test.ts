@@ -29,7 +29,7 @@ describe('preview of a Jira Data Center desk', () => {
     const hostile = 'Jane [evil|https://evil.example] *Doe* {code}';
     const preview = jiraPreview(target, grantRequest(hostile), { timeZone: 'UTC' }, 'datacenter');
     expect(preview).toMatchObject({ system: 'jira', deployment: 'datacenter', endpoint: 'POST /rest/api/2/issue', project: 'OPS', labels: ['access', 'c1-task-2pQdTask0001'] });
-    const wiki = preview.body.fields.description;
+    const wiki = preview.body.fields?.description;
     expect(typeof wiki).toBe('string');
     if (typeof wiki !== 'string') throw new Error('expected wiki markup');
     expect(preview.description).toBe(wiki);
@@ -45,14 +45,32 @@ describe('preview of a Jira Data Center desk', () => {
 
   it('is taken from the desk section: deployment datacenter previews wiki markup, anything else Cloud ADF', () => {
     const request = grantRequest('Jane Doe');
-    expect(previewDeployment({ ...bridge.jira, deployment: 'datacenter' } as unknown as NonNullable<typeof bridge.jira>)).toBe('datacenter');
+    const dcSection = jiraDesk.instanceSchema.parse({ deployment: 'datacenter', baseUrl: 'https://jira.acme.example', token: 'pat' });
+    expect(previewDeployment(dcSection)).toBe('datacenter');
     expect(previewDeployment(bridge.jira)).toBe('cloud');
     expect(previewDeployment(undefined)).toBe('cloud');
-    const dc = jiraDesk.preview(target, request, { timeZone: 'UTC', config: { ...bridge.jira, deployment: 'datacenter' } as unknown as NonNullable<typeof bridge.jira> });
+    const dc = jiraDesk.preview(target, request, { timeZone: 'UTC', config: dcSection });
     expect(dc.endpoint).toBe('POST /rest/api/2/issue');
     const cloud = jiraDesk.preview(target, request, { timeZone: 'UTC', config: bridge.jira });
     expect(cloud.endpoint).toBe('POST /rest/api/3/issue');
-    expect(cloud.body.fields.description).toMatchObject({ type: 'doc', version: 1 });
+    expect(cloud.body.fields?.description).toMatchObject({ type: 'doc', version: 1 });
     expect(cloud.summary).toBe(dc.summary);
+  });
+
+  it('previewTask takes the deployment from the route\'s desk: a named Data Center desk beside a Cloud one', () => {
+    const config = configSchema.parse({
+      server: { publicUrl: 'https://bridge.example' },
+      conductorone: { tenant: 'acme.conductor.one' },
+      jira: { baseUrl: 'https://acme.atlassian.net', email: 'bridge@acme.example', apiToken: 't' },
+      desks: { 'jira-legacy': { kind: 'jira', deployment: 'datacenter', baseUrl: 'https://jira.corp.example', token: 'pat' } },
+      routes: [{ name: 'legacy', desk: 'jira-legacy', match: { appName: 'GitHub' }, jira: { project: 'OLD' } }],
+      defaultRoute: { jira: { project: 'ACCESS' } },
+    });
+    const legacy = previewTask(config, loadFixture('provision-grant'));
+    const cloud = previewTask(config, loadFixture('provision-revoke'));
+    if (legacy.kind !== 'routed' || cloud.kind !== 'routed') throw new Error('expected routes');
+    expect(legacy.ticket).toMatchObject({ deployment: 'datacenter', endpoint: 'POST /rest/api/2/issue', project: 'OLD' });
+    expect(typeof (legacy.ticket.body.fields as Record<string, unknown> | undefined)?.['description']).toBe('string');
+    expect(cloud.ticket).toMatchObject({ deployment: 'cloud', endpoint: 'POST /rest/api/3/issue', project: 'ACCESS' });
   });
 });

@@ -20,6 +20,7 @@ import { createDcClient, type DcAuth, type DcClient } from './dc-client.ts';
 import { whoAmI } from './detect-deployment.ts';
 import { createDcUserFinder, type DcUserFinder } from './find-user-dc.ts';
 import { textToWiki } from './wiki-markup.ts';
+import { dcSubjectFinder, requestedFor } from '../requested-for.ts';
 
 export interface JiraDataCenterConfig {
   baseUrl: string;
@@ -45,7 +46,7 @@ export interface JiraDataCenterTicketsOptions {
   timeZone?: string;
   /** Logs a reporter that could not be found. */
   log?: DcLog;
-  /** Answers whether a route wants the task's user as reporter (`reporter: subject`); none do by default. */
+  /** Answers whether a route wants the task's user as reporter; by default its target's `reporter: subject`. */
   reporterIsSubject?: (route: ChosenRoute) => boolean;
   /** The user lookup; one per adapter by default (it caches). */
   findUser?: DcUserFinder;
@@ -79,6 +80,17 @@ export function fitWiki(text: string, max = JIRA_DESCRIPTION_MAX): string {
   return wiki;
 }
 
+/**
+ * A route's extra field values as Data Center takes them. A multi-line string can only be for a text area (no date,
+ * number, id or option name holds a line break), and Data Center renders text areas as wiki markup by default
+ * ("Configuring renderers": Free Text Field and Text Field custom fields default to the wiki style renderer), so it is
+ * escaped as the description is. Single-line strings are sent as rendered: they may be dates, numbers or ids that an
+ * escape would break (README, Jira Data Center).
+ */
+export function wikiTextFields(extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(extra).map(([name, value]) => [name, typeof value === 'string' && value.includes('\n') ? textToWiki(value) : value]));
+}
+
 type IssueFields = { status?: { name?: string; statusCategory?: { key?: string } }; resolution?: { name?: string } | null } | undefined;
 interface Issue {
   id?: string;
@@ -96,7 +108,7 @@ export function createJiraDataCenterTickets(options: JiraDataCenterTicketsOption
   const { config } = options;
   const client: DcClient = createDcClient({ baseUrl: config.baseUrl, auth: dcAuth(config), ...(options.fetch === undefined ? {} : { fetch: options.fetch }) });
   const findUser = options.findUser ?? createDcUserFinder(client);
-  const reporterIsSubject = options.reporterIsSubject ?? (() => false);
+  const reporterIsSubject = options.reporterIsSubject ?? ((route: ChosenRoute) => route.target.jira?.reporter === 'subject');
   const browseUrl = (key: string) => `${client.baseUrl}/browse/${encodeURIComponent(key)}`;
   const ref = (issue: { id: string; key: string }, project: string): TicketRef => ({ system: 'jira', key: issue.key, id: issue.id, url: browseUrl(issue.key), container: project });
 
@@ -110,14 +122,10 @@ export function createJiraDataCenterTickets(options: JiraDataCenterTicketsOption
     return issue.key === undefined || issue.key === ticket.key ? status : { ...status, renamed: { key: issue.key, url: browseUrl(issue.key) } };
   };
 
-  /** The reporter field for the task's user, or the line that says why the bridge's account reports instead. */
-  const reporter = async (input: CreateTicketInput): Promise<{ field?: { name: string }; note?: string }> => {
-    if (!reporterIsSubject(input.route)) return {};
-    const email = input.request.subject.email;
-    const found = await findUser(email);
-    if (found.username !== undefined) return { field: { name: found.username } };
-    options.log?.warn({ taskId: input.request.taskId, reason: found.reason }, 'reporter not found in Jira: the ticket is reported by the bridge account');
-    return { note: `Requested for ${email ?? 'the task user'}, who was not found in Jira (${found.reason}); this ticket is reported by the bridge's account.` };
+  /** The task's user as reporter and in user-picker fields, where the route asks, or the line that says why not. */
+  const subject = (input: CreateTicketInput) => {
+    const target = requireRoute(input.route);
+    return requestedFor({ reporter: reporterIsSubject(input.route) ? 'subject' : undefined, userFields: target.userFields ?? [] }, input.request, dcSubjectFinder(findUser), options.log);
   };
 
   return {
@@ -130,17 +138,17 @@ export function createJiraDataCenterTickets(options: JiraDataCenterTicketsOption
     async create(input) {
       const target = requireRoute(input.route);
       const parts = jiraIssueParts(target, input.request, { timeZone: options.timeZone ?? DEFAULT_SCOPE_OPTIONS.timeZone });
-      const who = await reporter(input);
+      const who = await subject(input);
       const description = fitWiki(who.note === undefined ? parts.description : `${who.note}\n\n${parts.description}`);
       const body = {
         fields: {
-          ...parts.extra,
+          ...wikiTextFields(parts.extra),
           project: { key: target.project },
           issuetype: { name: target.issueType },
           summary: parts.summary,
           description,
           labels: parts.labels,
-          ...(who.field === undefined ? {} : { reporter: who.field }),
+          ...who.fields,
         },
         // In the create call, so the correlation is written with the issue (IssueUpdate.properties, desks.md §1.2).
         properties: [parts.property],
@@ -149,7 +157,7 @@ export function createJiraDataCenterTickets(options: JiraDataCenterTicketsOption
       if (typeof created?.id !== 'string' || typeof created.key !== 'string') {
         throw new TicketSystemError({ system: JIRA_KIND_DESK, code: 'ticket_system_invalid_answer', message: 'Jira create issue: the answer has no key' });
       }
-      return ref({ id: created.id, key: created.key }, target.project);
+      return ref({ id: created.id, key: created.key }, target.project ?? '');
     },
 
     async findByTask(taskId, stepId, route) {
@@ -162,7 +170,7 @@ export function createJiraDataCenterTickets(options: JiraDataCenterTicketsOption
         const property = (await client.call(`read the property of ${issue.key}`, 'GET', `/issue/${encodeURIComponent(issue.id)}/properties/${JIRA_PROPERTY_KEY}`, { missingOk: true })) as
           | { value?: { stepId?: unknown } }
           | undefined;
-        if (property?.value?.stepId === stepId) return ref({ id: issue.id, key: issue.key }, target.project);
+        if (property?.value?.stepId === stepId) return ref({ id: issue.id, key: issue.key }, target.project ?? '');
       }
       return undefined;
     },

@@ -12,7 +12,8 @@
  *   POST /rest/api/2/issue `{fields, properties?}` → 201 `{id, key, self}`, the description a wiki-markup string kept
  *   as sent; users named `{name}`; GET /rest/api/2/issue/{idOrKey}?fields=… → `{id, key, self, fields}`, 404 with an
  *   ErrorCollection when gone; POST …/comment `{body}` → 201 Comment; GET|PUT …/properties/{key} (value JSON object,
- *   developer.atlassian.com/server/jira/platform/entity-properties/).
+ *   developer.atlassian.com/server/jira/platform/entity-properties/); PUT /rest/api/2/issue/{id}
+ *   `{"update":{"labels":[{"add":…}]}}` → 204 (the same `issues.ts`, Edit issue).
  * - Search: GET|POST /rest/api/2/search `jql, startAt, maxResults, fields` → `{startAt, maxResults, total, issues}`
  *   (jira.js v6.3 `src/server/api/issueSearch.ts`, `models/searchResults.ts`); `searchPageLimit` plays Jira answering
  *   fewer issues than asked. JQL: only `labels = "…"` and `id in (…)`, the queries the adapter sends.
@@ -48,6 +49,19 @@ export interface FakeDcUser {
   active: boolean;
 }
 
+/** The labels after an Edit issue body's `update.labels[{add|remove}]` (Cloud v3 and Data Center v2 alike). */
+export function editedLabels(labels: readonly string[], body: string): string[] {
+  const changes = (JSON.parse(body) as { update?: { labels?: Array<{ add?: string; remove?: string }> } }).update?.labels ?? [];
+  let result = [...labels];
+  for (const change of changes) {
+    if (change.add !== undefined && !result.includes(change.add)) result.push(change.add);
+    if (change.remove !== undefined) result = result.filter((label) => label !== change.remove);
+  }
+  return result;
+}
+
+export type FakeDcPlugin = (request: RecordedRequest, response: ServerResponse, url: URL) => boolean | Promise<boolean>;
+
 export type DcFault = { status: 429; retryAfterSeconds?: number } | { status: 500 | 502 | 503 };
 
 export interface FakeJiraDc {
@@ -75,6 +89,10 @@ export interface FakeJiraDc {
    */
   sendWebhook(url: string, body: Record<string, unknown>, options?: { secret?: string }): Promise<{ status: number; body: string }>;
   sign(body: string, secret: string): string;
+  /** Adds handlers consulted after authentication, before the fake's own routes (the fake JSM mounts so). */
+  mount(plugin: FakeDcPlugin): void;
+  /** Opens an issue as a create would (the next key of `project`, status Open); what a mounted API creates through. */
+  addIssue(project: string, fields: Record<string, unknown> & { summary: string }): FakeDcIssue;
   reset(): void;
   close(): Promise<void>;
 }
@@ -99,6 +117,7 @@ export async function startFakeJiraDc(options: { token?: string; username?: stri
   const accepted = new Set([`Bearer ${token}`, `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`]);
   const faults: DcFault[] = [];
   const issues = new Map<string, FakeDcIssue>();
+  const plugins: FakeDcPlugin[] = [];
   let counter = 0;
   let base = '';
 
@@ -148,7 +167,14 @@ export async function startFakeJiraDc(options: { token?: string; username?: stri
     sendJson(response, 200, { expand: 'schema,names', startAt: params.startAt, maxResults: size, total: matching.length, issues: page.map((issue) => issueJson(issue, params.fields ?? [])) });
   };
 
-  const server = await listen((request, response) => {
+  const newIssue = (fields: FakeDcIssue['fields'], properties: Record<string, unknown> = {}): FakeDcIssue => {
+    counter += 1;
+    const issue: FakeDcIssue = { id: String(10000 + counter), key: `${fields.project.key}-${counter.toString()}`, fields, properties, status: { name: 'Open', category: 'new' }, resolution: null, comments: [] };
+    issues.set(issue.key, issue);
+    return issue;
+  };
+
+  const server = await listen(async (request, response) => {
     fake.requests.push(request);
     const url = new URL(request.path, 'http://fake');
     const path = url.pathname;
@@ -167,6 +193,7 @@ export async function startFakeJiraDc(options: { token?: string; username?: stri
       response.end();
       return;
     }
+    for (const plugin of plugins) if (await plugin(request, response, url)) return;
 
     if (request.method === 'GET' && path === '/rest/api/2/serverInfo') {
       return sendJson(response, 200, { baseUrl: base, version: '9.12.3', versionNumbers: [9, 12, 3], deploymentType: fake.deploymentType, buildNumber: 9120003, buildDate: '2024-01-15T00:00:00.000+0000', serverTime: new Date().toISOString(), scmInfo: 'fake', serverTitle: 'Jira' });
@@ -190,18 +217,7 @@ export async function startFakeJiraDc(options: { token?: string; username?: stri
       if (spaced !== undefined) return errorCollection(response, 400, [], { labels: `The label '${spaced}' contains spaces which is invalid.` });
       const reporter = body.fields.reporter?.name;
       if (reporter !== undefined && !fake.users.some((user) => user.name === reporter)) return errorCollection(response, 400, [], { reporter: 'The reporter specified is not a user.' });
-      counter += 1;
-      const id = String(10000 + counter);
-      const key = `${body.fields.project.key}-${counter.toString()}`;
-      issues.set(key, {
-        id,
-        key,
-        fields: { ...body.fields, labels: body.fields.labels ?? [], reporter: { name: reporter ?? username } },
-        properties: Object.fromEntries((body.properties ?? []).map((p) => [p.key, p.value])),
-        status: { name: 'Open', category: 'new' },
-        resolution: null,
-        comments: [],
-      });
+      const { id, key } = newIssue({ ...body.fields, labels: body.fields.labels ?? [], reporter: { name: reporter ?? username } }, Object.fromEntries((body.properties ?? []).map((p) => [p.key, p.value])));
       return sendJson(response, 201, { id, key, self: `${base}/rest/api/2/issue/${id}` });
     }
     const issueMatch = /^\/rest\/api\/2\/issue\/([^/]+)(?:\/(comment)|\/properties\/([^/]+))?$/.exec(path);
@@ -210,6 +226,13 @@ export async function startFakeJiraDc(options: { token?: string; username?: stri
       if (issue === undefined) return errorCollection(response, 404, ['Issue Does Not Exist']);
       const [, , comment, property] = issueMatch;
       if (comment === undefined && property === undefined && request.method === 'GET') return sendJson(response, 200, issueJson(issue, list(url.searchParams, 'fields')));
+      if (comment === undefined && property === undefined && request.method === 'PUT') {
+        // Edit issue: only the label operations a JSM request's correlation needs; 204.
+        issue.fields.labels = editedLabels(issue.fields.labels, request.body);
+        response.statusCode = 204;
+        response.end();
+        return;
+      }
       if (comment !== undefined && request.method === 'POST') {
         const body = JSON.parse(request.body) as { body?: unknown };
         if (typeof body.body !== 'string') return errorCollection(response, 400, [], { comment: 'Comment body can not be empty!' });
@@ -299,6 +322,10 @@ export async function startFakeJiraDc(options: { token?: string; username?: stri
       });
     },
     sign,
+    mount(plugin) {
+      plugins.push(plugin);
+    },
+    addIssue: (project, fields) => newIssue({ description: '', ...fields, labels: [], project: { key: project } }),
     reset() {
       issues.clear();
       fake.users.length = 0;

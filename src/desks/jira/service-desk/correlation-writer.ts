@@ -7,6 +7,7 @@
  */
 import type { Client } from 'jira.js/core';
 import { classifyJiraError } from '../classify-error.ts';
+import type { DcClient } from '../datacenter/dc-client.ts';
 
 export interface CorrelationWriter {
   addLabel(issueId: string, label: string): Promise<void>;
@@ -33,6 +34,24 @@ export function cloudCorrelationWriter(client: Client): CorrelationWriter {
       } catch (error) {
         throw classifyJiraError(error, `set property ${key} on issue ${issueId}`);
       }
+    },
+  };
+}
+
+/**
+ * The same over Data Center's REST v2: `PUT /rest/api/2/issue/{id}` with `{"update":{"labels":[{"add":…}]}}` and
+ * `PUT /rest/api/2/issue/{id}/properties/{key}` (desks.md §1.2 and §2; jira.js v6.3 `src/server/api/issues.ts` and
+ * `issueProperties.ts`, generated from Atlassian's DC OpenAPI), through the Data Center client (its errors already
+ * classified).
+ */
+export function dataCenterCorrelationWriter(client: DcClient): CorrelationWriter {
+  const issuePath = (issueId: string) => `/issue/${encodeURIComponent(issueId)}`;
+  return {
+    async addLabel(issueId, label) {
+      await client.call(`label issue ${issueId}`, 'PUT', issuePath(issueId), { body: { update: { labels: [{ add: label }] } } });
+    },
+    async setProperty(issueId, key, value) {
+      await client.call(`set property ${key} on issue ${issueId}`, 'PUT', `${issuePath(issueId)}/properties/${encodeURIComponent(key)}`, { body: value });
     },
   };
 }

@@ -28,7 +28,18 @@
  */
 import type { ServerResponse } from 'node:http';
 import { sendJson, type RecordedRequest } from '../../../sandbox/listen.ts';
-import type { FakeIssue, FakeJira } from '../fake-jira.ts';
+import { editedLabels, type FakeJiraDc } from '../datacenter/fake-jira-dc.ts';
+import type { FakeJira } from '../fake-jira.ts';
+
+/** What the fake JSM needs of the fake Jira it is mounted on (Cloud or Data Center): a request is one of its issues. */
+interface HostIssue {
+  id: string;
+  key: string;
+  fields: Record<string, unknown> & { labels: string[] };
+  properties: Record<string, unknown>;
+  status: { name: string; category: 'new' | 'indeterminate' | 'done' };
+}
+type JsmHost = Pick<FakeJira, 'url' | 'mount'> & { issues: Map<string, HostIssue>; addIssue(project: string, fields: Record<string, unknown> & { summary: string }, createdAt?: number): HostIssue };
 
 export interface FakeRequestTypeField {
   fieldId: string;
@@ -71,7 +82,12 @@ export interface FakeJsm {
 
 const CATEGORY = { new: 'NEW', indeterminate: 'INDETERMINATE', done: 'DONE' } as const;
 
-export function mountFakeJsm(jira: FakeJira): FakeJsm {
+/**
+ * On Data Center the platform calls afterwards (label edit, properties, user search) are the fake Jira DC's own
+ * (REST v2); `raiseOnBehalfOf` there is a username, checked against the users added here by `accountId`.
+ */
+export function mountFakeJsm(host: FakeJira | FakeJiraDc): FakeJsm {
+  const jira = host as unknown as JsmHost;
   const desks: Array<{ id: string; projectId: string; projectKey: string; projectName: string }> = [];
   const types: Array<{ id: string; name: string; serviceDeskId: string; fields: FakeRequestTypeField[] }> = [];
   const users: FakeJsmUser[] = [];
@@ -87,7 +103,7 @@ export function mountFakeJsm(jira: FakeJira): FakeJsm {
     const values = all.slice(start, start + limit);
     return { start, limit, size: values.length, isLastPage: start + limit >= all.length, values, _links: { base: jira.url, context: '' } };
   };
-  const issueOf = (idOrKey: string): FakeIssue | undefined => jira.issues.get(idOrKey) ?? [...jira.issues.values()].find((issue) => issue.id === idOrKey);
+  const issueOf = (idOrKey: string): HostIssue | undefined => jira.issues.get(idOrKey) ?? [...jira.issues.values()].find((issue) => issue.id === idOrKey);
   const userJson = (user: FakeJsmUser) => ({
     accountId: user.accountId,
     accountType: user.accountType ?? 'atlassian',
@@ -96,7 +112,7 @@ export function mountFakeJsm(jira: FakeJira): FakeJsm {
     timeZone: 'UTC',
     ...(user.emailHidden === true ? {} : { emailAddress: user.emailAddress }),
   });
-  const requestJson = (issue: FakeIssue) => {
+  const requestJson = (issue: HostIssue) => {
     const meta = issue.properties['fake-jsm'] as { serviceDeskId: string; requestTypeId: string; reporter: string };
     const reporter = users.find((user) => user.accountId === meta.reporter);
     return {
@@ -208,11 +224,7 @@ export function mountFakeJsm(jira: FakeJira): FakeJsm {
         response.end();
         return true;
       }
-      const body = JSON.parse(request.body) as { update?: { labels?: Array<{ add?: string; remove?: string }> } };
-      for (const change of body.update?.labels ?? []) {
-        if (change.add !== undefined && !issue.fields.labels.includes(change.add)) issue.fields.labels.push(change.add);
-        if (change.remove !== undefined) issue.fields.labels = issue.fields.labels.filter((label) => label !== change.remove);
-      }
+      issue.fields.labels = editedLabels(issue.fields.labels, request.body);
       response.statusCode = 204;
       response.end();
       return true;
