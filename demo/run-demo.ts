@@ -16,9 +16,11 @@ import { startFakeConductorOne } from '../src/sandbox/conductorone.ts';
 import { deleteUnder } from '../src/store/keys-under.ts';
 import { indent, postJson, until, type DemoFlavour } from './flavours/flavour.ts';
 import { jiraCloudFlavour } from './flavours/jira-cloud.ts';
+import { jiraDataCenterFlavour } from './flavours/jira-datacenter.ts';
+import { jsmFlavour } from './flavours/jira-service-management.ts';
 import { serviceNowFlavour } from './flavours/servicenow.ts';
 
-const FLAVOURS: readonly DemoFlavour[] = [jiraCloudFlavour, serviceNowFlavour];
+const FLAVOURS: readonly DemoFlavour[] = [jiraCloudFlavour, jiraDataCenterFlavour, jsmFlavour, serviceNowFlavour];
 
 const say = (line = '') => console.log(line);
 
@@ -88,8 +90,9 @@ async function run(flavour: DemoFlavour): Promise<number> {
     if (ingest.status !== 202) return 1;
 
     // 2. The worker opens the ticket.
-    const ticket = await desk.ticket();
+    // The record says ticket_created once the create and its correlation (a JSM request's label) are done.
     await until('the record', async () => ((await deps.correlationStore.get(flavour.taskId, flavour.stepId))?.state === 'ticket_created' ? true : undefined));
+    const ticket = await desk.ticket();
     const [first, ...rest] = ticket.lines;
     say(`\n2. The worker opened ${first ?? ticket.key}`);
     for (const line of rest) say(line);

@@ -17,6 +17,24 @@ describe('npm run demo', () => {
     expectClosedLoop(demo(), ['demo flavour cloud:', 'The worker opened Jira issue OPS-1', '"complete": {']);
   });
 
+  it('--flavour datacenter walks a grant through a Jira Data Center issue with a wiki-markup description', () => {
+    expectClosedLoop(demo('--flavour', 'datacenter'), [
+      'The worker opened Jira Data Center issue OPS-1 in project OPS (POST /rest/api/2/issue)',
+      // The hyphen in the account name is escaped so that wiki markup cannot strike it through.
+      '    Account in the app: janedoe\\-acme',
+      'Data Center sends jira:issue_updated with X-Hub-Signature sha256=',
+      '"complete": {',
+    ]);
+  });
+
+  it('--flavour jsm walks a grant through a Jira Service Management request', () => {
+    expectClosedLoop(demo('--flavour', 'jsm'), [
+      'The worker opened Jira Service Management request ITHELP-1 in service desk ITHELP, request type "Request access" (POST /rest/servicedeskapi/request)',
+      '   labels (added after the create): c1-task-2pQdTask0001',
+      '"complete": {',
+    ]);
+  });
+
   it('--flavour servicenow walks a revoke through a ServiceNow catalog task closed complete', () => {
     expectClosedLoop(demo('--flavour', 'servicenow'), [
       'The worker opened ServiceNow catalog task SCTASK',
