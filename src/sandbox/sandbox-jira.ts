@@ -2,7 +2,9 @@
  * The sandbox's Jira, per flavour (`BRIDGE_SANDBOX_FLAVOUR`): which fake Jira runs, the `jira:` section that points the
  * bridge at it, and the `jira:` target the sample grant's route sends to.
  */
+import { startFakeJiraDc } from '../desks/jira/datacenter/fake-jira-dc.ts';
 import { startFakeJira } from '../desks/jira/fake-jira.ts';
+import { mountFakeJsm } from '../desks/jira/service-desk/fake-jsm.ts';
 import type { SandboxJira } from './sandbox-peers.ts';
 
 export interface SandboxJiraFlavour {
@@ -15,12 +17,37 @@ export interface SandboxJiraFlavour {
 }
 
 const CLOUD_CREDENTIALS = { email: 'bridge@sandbox.example', apiToken: 'sandbox-jira-token' };
+const DC_TOKEN = 'sandbox-jira-dc-personal-access-token';
+const cloudSection = (jira: SandboxJira, webhookSecret: string) => ({ baseUrl: jira.url, ...CLOUD_CREDENTIALS, webhookSecret });
+
+/** A Jira Cloud with a service desk ITHELP whose request type "Request access" takes a summary and a description. */
+async function startJsm(): Promise<SandboxJira> {
+  const jira = await startFakeJira(CLOUD_CREDENTIALS);
+  const jsm = mountFakeJsm(jira);
+  jsm.addRequestType(jsm.addServiceDesk('ITHELP', 'IT Help'), 'Request access', [
+    { fieldId: 'summary', name: 'Summary', required: true },
+    { fieldId: 'description', name: 'Description', required: false },
+  ]);
+  return jira;
+}
 
 export const SANDBOX_JIRA = {
   cloud: {
     label: 'Jira Cloud',
     start: () => startFakeJira(CLOUD_CREDENTIALS),
-    section: (jira, webhookSecret) => ({ baseUrl: jira.url, ...CLOUD_CREDENTIALS, webhookSecret }),
+    section: cloudSection,
     grantTarget: { project: 'OPS', labels: ['access'] },
+  },
+  datacenter: {
+    label: 'Jira Data Center',
+    start: () => startFakeJiraDc({ token: DC_TOKEN }),
+    section: (jira, webhookSecret) => ({ deployment: 'datacenter', baseUrl: jira.url, token: DC_TOKEN, webhookSecret }),
+    grantTarget: { project: 'OPS', labels: ['access'] },
+  },
+  jsm: {
+    label: 'Jira Service Management',
+    start: startJsm,
+    section: cloudSection,
+    grantTarget: { serviceDesk: 'ITHELP', requestType: 'Request access' },
   },
 } satisfies Record<string, SandboxJiraFlavour>;
