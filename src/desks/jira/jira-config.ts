@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { httpUrl, integer, nonEmpty, secretList, type DeepReadonly } from '../../config/schema-parts.ts';
+import { approvalTargetKeys } from './approval-config.ts';
 
 /**
  * Which statuses (or resolutions) mean "mark complete" and "mark errored", as ConductorOne's own external ticketing
@@ -54,6 +55,7 @@ export const jiraTarget = z.strictObject({
   fields: z.record(z.string(), z.unknown()).default({}),
   /** Replaces the desk's own `outcome` map for the tickets this route opens. */
   outcome: jiraOutcomeMap.optional(),
+  ...approvalTargetKeys,
 });
 
 export type JiraConfig = DeepReadonly<z.output<typeof jiraInstance>>;

@@ -2,6 +2,7 @@ import type { DeskModule } from '../desk-module.ts';
 import { jiraInstance, jiraTarget } from './jira-config.ts';
 import { createJiraTickets, loadJiraClient } from './jira-tickets.ts';
 import { jiraWebhook } from './jira-webhook.ts';
+import { approvalStatusesOf } from './jira-approvals.ts';
 
 /** Jira Cloud: its section, adapter and event route. */
 export const jiraDesk = {
@@ -21,6 +22,7 @@ export const jiraDesk = {
       config: options.config,
       timeZone: options.timeZone,
       outcomeMap: (route) => options.routeTarget(route)?.outcome ?? options.config.outcome,
+      approvalStatuses: (route) => approvalStatusesOf(options.routeTarget(route)),
       onSchemaMismatch: options.strictSchemas === true ? 'throw' : (report) => options.logger.warn({ report }, 'a Jira answer does not match the expected schema'),
     }),
   webhook: jiraWebhook,

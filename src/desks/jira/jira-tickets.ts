@@ -11,6 +11,7 @@ import { classifyJiraError, isIssueMissing } from './classify-error.ts';
 import { jiraIssueBody, JIRA_PROPERTY_KEY, taskLabel } from './issue-body.ts';
 import { jiraOutcome } from './jira-outcome.ts';
 import { jqlString } from './jql.ts';
+import { createJiraApprovals, type ApprovalStatuses } from './jira-approvals.ts';
 
 
 export { JIRA_PROPERTY_KEY, taskLabel } from './issue-body.ts';
@@ -34,6 +35,8 @@ export interface JiraTicketsOptions {
   timeZone?: string;
   /** The status map of the route that opened a ticket (its own, else the desk's); undefined: contract §6's default. */
   outcomeMap?: (route: string | undefined) => JiraConfig['outcome'];
+  /** A `for: approval` route's approve / deny statuses, by route name: given, the desk opens approval issues. */
+  approvalStatuses?: (route: string | undefined) => ApprovalStatuses | undefined;
 }
 
 /**
@@ -175,5 +178,9 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
         throw classifyJiraError(error, `comment on ${ticket.key}`);
       }
     },
+
+    ...(options.approvalStatuses === undefined
+      ? {}
+      : { approvals: createJiraApprovals({ client: jiraClient, ref, statuses: options.approvalStatuses, scope: { timeZone: options.timeZone ?? DEFAULT_SCOPE_OPTIONS.timeZone } }) }),
   };
 }
