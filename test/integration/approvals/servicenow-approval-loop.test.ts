@@ -77,10 +77,12 @@ describe('ServiceNow approval records', () => {
 
   it('deny: only approval=rejected denies; requested, cancelled and not_required leave it open', async () => {
     const { token, sysId, number } = await openApproval();
-    for (const open of ['requested', 'cancelled', 'not_required', 'not requested']) await post(sn.decideApproval('sc_req_item', sysId, open));
-    await checksSettled(bridge);
-    await reconcile(bridge.deps.jobs);
-    expect(callbacksTo(c1, token)).toHaveLength(0);
+    for (const open of ['requested', 'cancelled', 'not_required', 'not requested', 'duplicate']) {
+      await post(sn.decideApproval('sc_req_item', sysId, open));
+      await checksSettled(bridge);
+      await reconcile(bridge.deps.jobs);
+      expect(callbacksTo(c1, token)).toHaveLength(0);
+    }
     await post(sn.decideApproval('sc_req_item', sysId, 'rejected'));
     expect(await callbackBody(c1, token)).toEqual({ version: 'v1', deny: { comment: `ServiceNow record ${number}: denied (approval: rejected).` } });
   });
