@@ -123,7 +123,7 @@ describe('Jira approval tickets', () => {
     await postEvent(jira.assign(key, ANN));
     expect(await callbackBody(c1, token)).toEqual({
       version: 'v1',
-      reassign: { comment: `Jira issue ${key} was assigned to ann.lee@acme.com.`, newStepUserIds: ['2pQdUserAnn'] },
+      reassign: { comment: `Jira issue ${key} was assigned to ann.lee@acme.com. Looking into it`, newStepUserIds: ['2pQdUserAnn'] },
     });
     const record = await recordIn(bridge, taskId, 'reported');
     expect(record.fields['outcome']).toBe('reassign');
