@@ -38,8 +38,6 @@ export async function createApprovalTicket(
   await waitForDesk(deps.pace, system.name, job, token);
   const record = await deps.store.get(taskId, stepId);
   const { ticket, recovered } = await findOrCreate(deps, job, token, { ...system, create: approvals.create }, route, record);
-  await deps.store.markTicketCreated(taskId, stepId, ticket, deps.now().toISOString());
-  log.info({ ticket: ticket.key, route: route.name, recovered }, recovered ? 'found the approval ticket opened before a crash' : 'approval ticket created');
   const target = route.target.jira ?? route.target.servicenow;
   if (target?.reassign === 'assignee') {
     try {
@@ -50,5 +48,8 @@ export async function createApprovalTicket(
       log.warn({ ticket: ticket.key, err: error instanceof Error ? error.message : String(error) }, 'could not read the approval ticket\'s assignee after creating it');
     }
   }
+  // Recorded before the ticket: no event about the ticket is matched, and no check reads it, until the assignee is.
+  await deps.store.markTicketCreated(taskId, stepId, ticket, deps.now().toISOString());
+  log.info({ ticket: ticket.key, route: route.name, recovered }, recovered ? 'found the approval ticket opened before a crash' : 'approval ticket created');
   return { ticket, recovered };
 }
