@@ -20,8 +20,8 @@ const given = (target: Target, key: string): boolean => target !== undefined && 
 const listed = (target: Target, key: string): boolean => Array.isArray(target?.[key]) && (target[key] as unknown[]).length > 0;
 
 /**
- * What approval routes need and provisioning routes must not carry: a Jira approval route names the statuses that
- * approve and deny (no default); `approve`, `deny` and `reassign` belong to `for: approval` routes only; `reassign`
+ * What approval routes need and provisioning routes must not carry: a plain Jira approval route names the statuses
+ * that approve and deny (no default), a JSM one (`serviceDesk`) none, its approvals' `finalDecision` deciding; `approve`, `deny` and `reassign` belong to `for: approval` routes only; `reassign`
  * needs `conductorone.api` (the C1 user id of an email comes from its API); a ServiceNow approval is a Table API
  * record (its `approval` field decides), not a catalog order.
  */
@@ -37,7 +37,12 @@ export function approvalRouteProblems(routes: readonly RouteView[], hasC1Api: bo
       }
       return;
     }
-    if (route.jira !== undefined) {
+    if (given(route.jira, 'serviceDesk')) {
+      // A JSM request decides from its native approvals' finalDecision, never from status names.
+      for (const key of ['approve', 'deny']) {
+        if (given(route.jira, key)) problems.push({ path: at('jira', key), message: `route "${route.name}" is a JSM approval route: its request's approvals decide, not status lists; leave ${key} out` });
+      }
+    } else if (route.jira !== undefined) {
       const missing = ['approve', 'deny'].filter((key) => !listed(route.jira, key));
       if (missing.length > 0) {
         problems.push({
