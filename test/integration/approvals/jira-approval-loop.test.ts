@@ -97,6 +97,19 @@ describe('Jira approval tickets', () => {
     expect(c1.refusedCallbacks.filter((r) => r.request.path.endsWith(`/${token}`))).toEqual([]);
   });
 
+  it('a long approver comment reaches C1 cut cleanly at 1,024 characters, and C1 takes it', async () => {
+    const { token, key } = await openApproval();
+    // 1,023 characters, then a thumbs-up with a skin tone (two code points, one character for a person) across the limit.
+    jira.addComment(key, `${'ok '.repeat(341)}👍🏽 and more words after the limit`, ANN);
+    await postEvent(jira.transition(key, 'approved', 'done'));
+    const sent = ((await callbackBody(c1, token)) as { approve: { comment: string } }).approve.comment;
+    expect([...sent].length).toBeLessThanOrEqual(1024);
+    // Names ignore case ("approved" is in the list as "Approved"); the thumbs-up is dropped whole, never split.
+    expect(sent).toBe('ok '.repeat(341));
+    await recordIn(bridge, (await bridge.deps.correlationStore.findByTicket('jira', key))?.taskId ?? '', 'reported');
+    expect(c1.refusedCallbacks.filter((r) => r.request.path.endsWith(`/${token}`))).toEqual([]);
+  });
+
   it('deny: only a status in the deny list denies; without a comment the C1 comment names the issue and status', async () => {
     const { token, key } = await openApproval();
     await postEvent(jira.transition(key, 'In Review', 'indeterminate'));
