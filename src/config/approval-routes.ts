@@ -49,6 +49,10 @@ export function approvalRouteProblems(routes: readonly RouteView[], hasC1Api: bo
           path: at('jira', missing[0]),
           message: `route "${route.name}" takes approvals: jira.approve and jira.deny must list the statuses that approve and deny (missing: ${missing.join(', ')}); there is no default`,
         });
+      } else {
+        const deny = new Set((route.jira['deny'] as string[]).map((name) => name.toLowerCase()));
+        const both = (route.jira['approve'] as string[]).filter((name) => deny.has(name.toLowerCase()));
+        if (both.length > 0) problems.push({ path: at('jira', 'deny'), message: `route "${route.name}": ${both.map((name) => `"${name}"`).join(', ')} cannot both approve and deny` });
       }
     }
     if (given(route.servicenow, 'catalogItem')) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.ts';
 import { C1_SECRET_PREFIX } from '../../../src/c1/api-client.ts';
+import { approvalRouteProblems } from '../../../src/config/approval-routes.ts';
 import { JIRA, MINIMAL, problems, SERVICENOW } from './helpers.ts';
 
 // A key in the shape of C1's client secrets (an Ed25519 private JWK); it signs nothing here.
@@ -32,6 +33,12 @@ describe('approval routes', () => {
     ]);
   });
 
+  it('a status in both lists is an error (names compare ignoring case)', () => {
+    expect(problems(`${MINIMAL}\n${JIRA}\n${routes('{ name: cab, for: approval, jira: { project: CAB, approve: [Approved, Done], deny: [done] } }')}`)).toEqual([
+      expect.stringMatching(/routes\.0\.jira\.deny: route "cab": "Done" cannot both approve and deny/),
+    ]);
+  });
+
   it('an empty list is an error too', () => {
     expect(problems(`${MINIMAL}\n${JIRA}\n${routes('{ name: cab, for: approval, jira: { project: CAB, approve: [], deny: [Declined] } }')}`).join('\n')).toMatch(/routes\.0\.jira\.approve: must list at least one status/);
   });
@@ -57,5 +64,13 @@ describe('approval routes', () => {
 
   it('reassign takes only assignee', () => {
     expect(problems(`${WITH_API}\n${JIRA}\n${routes('{ name: cab, for: approval, jira: { project: CAB, approve: [A], deny: [D], reassign: reporter } }')}`).join('\n')).toMatch(/routes\.0\.jira\.reassign: must be assignee/);
+  });
+
+  it('a JSM approval route (serviceDesk) needs no status lists, and refuses them: its approvals decide', () => {
+    const jsm = { name: 'portal', for: 'approval' as const, jira: { serviceDesk: 'ITHELP', requestType: 'Access approval' } };
+    expect(approvalRouteProblems([jsm], false)).toEqual([]);
+    expect(approvalRouteProblems([{ ...jsm, jira: { ...jsm.jira, approve: ['Approved'] } }], false)).toEqual([
+      { path: ['routes', 0, 'jira', 'approve'], message: 'route "portal" is a JSM approval route: its request\'s approvals decide, not status lists; leave approve out' },
+    ]);
   });
 });
