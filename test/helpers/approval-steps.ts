@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { toApprovalRequest, type ApprovalRequest } from '../../src/domain/approval-request.ts';
 import type { FakeConductorOne } from '../../src/sandbox/conductorone.ts';
 import type { RecordedRequest } from '../../src/sandbox/listen.ts';
 import type { CorrelationRecord } from '../../src/store/correlation-store.ts';
@@ -44,4 +45,12 @@ export async function recordIn(bridge: TestBridge, taskId: string, state: Correl
     const record = await bridge.deps.correlationStore.get(taskId, APPROVAL_STEP);
     return record?.state === state ? record : undefined;
   });
+}
+
+/** The approval fixture as the bridge's request (what a desk adapter is given). */
+export function approvalRequest(): ApprovalRequest {
+  const envelope = loadFixture('policy-approval');
+  const result = toApprovalRequest(envelope as never, envelope.payload as never, { tenant: 'acme.conductor.one' });
+  if (!result.ok) throw new Error(result.problems.join('; '));
+  return result.request;
 }

@@ -6,7 +6,6 @@
  */
 import { createClient } from 'jira.js/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { toApprovalRequest } from '../../../src/domain/approval-request.ts';
 import { DEFAULT_SCOPE_OPTIONS } from '../../../src/domain/template-scope.ts';
 import { startFakeJira, type FakeJira } from '../../../src/desks/jira/fake-jira.ts';
 import { createJsmApprovals } from '../../../src/desks/jira/service-desk/approval-requests.ts';
@@ -17,7 +16,7 @@ import { createFieldsReader } from '../../../src/desks/jira/service-desk/request
 import { createRequestTypeResolver } from '../../../src/desks/jira/service-desk/resolve-request-type.ts';
 import { createServiceDeskResolver } from '../../../src/desks/jira/service-desk/resolve-service-desk.ts';
 import type { ApprovalTickets } from '../../../src/desks/approval-tickets.ts';
-import { loadFixture } from '../../fixtures/load-fixture.ts';
+import { approvalRequest } from '../../helpers/approval-steps.ts';
 
 let jira: FakeJira;
 let jsm: FakeJsm;
@@ -26,12 +25,6 @@ let approvals: ApprovalTickets;
 const TARGET = { serviceDesk: 'ITHELP', requestType: 'Access approval', requestFields: {} };
 const ROUTE = { name: 'jsm-cab', desk: 'jira', target: {} } as never;
 
-function approvalRequest() {
-  const envelope = loadFixture('policy-approval');
-  const result = toApprovalRequest(envelope as never, envelope.payload as never, { tenant: 'acme.conductor.one' });
-  if (!result.ok) throw new Error(result.problems.join('; '));
-  return result.request;
-}
 
 beforeAll(async () => {
   jira = await startFakeJira();
