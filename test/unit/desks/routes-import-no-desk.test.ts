@@ -25,7 +25,7 @@ function importsIn(source: string, file: string): string[] {
 
 const importsOf = (file: string) => importsIn(readFileSync(file, 'utf8'), file);
 
-describe("routes never import a desk's own folder", () => {
+describe("routes never import a desk's own folder; the domain none of src/desks", () => {
   const files = SCANNED.flatMap(filesUnder);
 
   it('finds the route files and reads their imports', () => {
@@ -35,6 +35,11 @@ describe("routes never import a desk's own folder", () => {
 
   it('no file in src/http, src/ingest or src/app.ts imports from src/desks/<kind>/', () => {
     const offending = files.flatMap((file) => importsOf(file).filter((target) => KIND_FOLDER.test(target)).map((target) => `${relative(ROOT, file)} imports ${target}`));
+    expect(offending).toEqual([]);
+  });
+
+  it('the domain (ticket refs, outcomes, mapping) imports nothing from src/desks', () => {
+    const offending = filesUnder('src/domain').flatMap((file) => importsOf(file).filter((target) => target.startsWith('src/desks/')).map((target) => `${relative(ROOT, file)} imports ${target}`));
     expect(offending).toEqual([]);
   });
 
