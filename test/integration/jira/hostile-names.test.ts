@@ -30,7 +30,7 @@ describe('hostile names on a Jira Cloud issue', () => {
     user.displayName = HOSTILE;
     expect((await b.deliver(body)).statusCode).toBe(202);
     const key = await waitFor('the issue', () => [...peers.jira.issues.keys()][0]);
-    const fields = peers.jira.issues.get(key)?.fields ?? {};
+    const fields: Record<string, unknown> = peers.jira.issues.get(key)?.fields ?? {};
 
     expect(fields['summary']).toBe(`Grant GitHub / Org Admin for ${HOSTILE}`);
     const description = fields['description'] as AdfNode & { version: number };
