@@ -14,10 +14,12 @@ import { mountFakeJsm, type FakeJsm } from '../../../src/desks/jira/service-desk
 import { startFakeConductorOne, type FakeConductorOne } from '../../../src/sandbox/conductorone.ts';
 import { loadFixture } from '../../fixtures/load-fixture.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
+import { checksSettled } from '../../helpers/ticket-checks.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { liveMarkup } from '../../helpers/wiki-markup-check.ts';
 
 const GRANT = { taskId: '2pQdTask0001', stepId: '2pQdStepProv' };
+const REVOKE = { taskId: '2pQdTask0002', stepId: '2pQdStepProv2' };
 const SECRET = 'dc-webhook-secret';
 const PAT = 'dc-personal-access-token';
 const PORTAL = { serviceDesk: 'ITHELP', requestType: 'Request access', requestFields: { customfield_10050: '{{ app.name }} / {{ entitlement.name }}' }, raiseOnBehalfOf: 'subject' };
@@ -72,18 +74,18 @@ async function dcJsmBridge(target: Record<string, unknown> = PORTAL): Promise<Te
   return bridge;
 }
 
-async function deliverGrant(b: TestBridge, rewrite: (json: string) => string = (json) => json): Promise<string> {
-  const token = `grant-${randomUUID()}`;
-  const fixture = JSON.parse(rewrite(JSON.stringify(loadFixture('provision-grant')))) as ReturnType<typeof loadFixture>;
+async function deliverGrant(b: TestBridge, rewrite: (json: string) => string = (json) => json, name: 'provision-grant' | 'provision-revoke' = 'provision-grant'): Promise<string> {
+  const token = `${name}-${randomUUID()}`;
+  const fixture = JSON.parse(rewrite(JSON.stringify(loadFixture(name)))) as ReturnType<typeof loadFixture>;
   fixture.callbackUrl = c1.callbackUrl(token);
   expect((await b.deliver(fixture)).statusCode).toBe(202);
   return token;
 }
 
-const record = (b: TestBridge) => b.deps.correlationStore.get(GRANT.taskId, GRANT.stepId);
-const ticketCreated = (b: TestBridge) =>
+const record = (b: TestBridge, step = GRANT) => b.deps.correlationStore.get(step.taskId, step.stepId);
+const ticketCreated = (b: TestBridge, step = GRANT) =>
   waitFor('the record to hold the request', async () => {
-    const found = await record(b);
+    const found = await record(b, step);
     return found?.state === 'ticket_created' ? found : undefined;
   });
 
@@ -138,6 +140,20 @@ describe('a JSM route on Jira Data Center through the bridge', () => {
     expect(c1.callbacks).toEqual([]);
     expect((await signedEvent(b, dc.transition('ITHELP-1', 'Closed', 'done', 'Declined'))).statusCode).toBe(200);
     expect(Object.keys(await callbackTo(token))).toEqual(['version', 'errored']);
+  });
+
+  it("revoke → a request; the route's status map decides: Done is in neither list and stays open, its own status completes", async () => {
+    addJane();
+    const b = await dcJsmBridge({ ...PORTAL, outcome: { complete: ['Access removed'], errored: ['Access kept'] } });
+    const token = await deliverGrant(b, undefined, 'provision-revoke');
+    await ticketCreated(b, REVOKE);
+    expect(jsm.creates[0]).toMatchObject({ raiseOnBehalfOf: 'jdoe', requestFieldValues: { customfield_10050: 'Salesforce / System Administrator' } });
+    expect((await signedEvent(b, dc.resolve('ITHELP-1'))).statusCode).toBe(200);
+    await checksSettled(b);
+    expect((await record(b, REVOKE))?.fields['outcome']).toBeUndefined();
+    expect(c1.callbacks).toEqual([]);
+    expect((await signedEvent(b, dc.transition('ITHELP-1', 'Access removed', 'indeterminate'))).statusCode).toBe(200);
+    expect(Object.keys(await callbackTo(token))).toEqual(['version', 'complete']);
   });
 
   it('a hostile name in the request description is escaped wiki markup there, the text unchanged', async () => {
