@@ -43,6 +43,21 @@ describe("routes never import a desk's own folder; the domain none of src/desks"
     expect(offending).toEqual([]);
   });
 
+  it('outside src/desks no code imports a kind folder or names a kind: everything else goes through the registry', () => {
+    // The sandbox and preview are not on the registry yet (they start and show each kind's fakes by name).
+    const others = readdirSync(join(ROOT, 'src'), { withFileTypes: true })
+      .filter((entry) => !['desks', 'sandbox', 'preview'].includes(entry.name))
+      .flatMap((entry) => filesUnder(`src/${entry.name}`))
+      .filter((file) => file.endsWith('.ts'));
+    expect(others.length).toBeGreaterThan(50);
+    const code = (file: string) => readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const offending = others.flatMap((file) => [
+      ...importsOf(file).filter((target) => KIND_FOLDER.test(target)).map((target) => `${relative(ROOT, file)} imports ${target}`),
+      ...[...code(file).matchAll(/['"`](jira|servicenow)['"`]/g)].map((match) => `${relative(ROOT, file)} names ${match[0]}`),
+    ]);
+    expect(offending).toEqual([]);
+  });
+
   it('the scan sees a static, a type-only, a re-export and a dynamic import of a kind folder', () => {
     const sample = join(ROOT, 'src/http/sample.ts');
     const source = [
