@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseClientSecret } from '../c1/api-client.ts';
+import { approvalRouteProblems } from './approval-routes.ts';
 import { httpUrl, integer, isHttpUrl, nonEmpty, type DeepReadonly } from './schema-parts.ts';
 import type { DeskModule } from '../desks/desk-module.ts';
 import { DESK_KINDS, DESK_MODULES, deskModule, type AnyDeskModule, type DeskKind } from '../desks/registry.ts';
@@ -361,6 +362,7 @@ const rawConfig = z
   .superRefine((config, ctx) => {
     const view = { routes: config.routes, defaultRoute: config.defaultRoute, desks: deskKinds(config) };
     for (const problem of routingProblems(view)) ctx.addIssue({ code: 'custom', ...problem });
+    for (const problem of approvalRouteProblems(config.routes, config.conductorone.api !== undefined)) ctx.addIssue({ code: 'custom', ...problem });
   });
 
 /** The desk a route sends tickets to: its `desk:`, else its target kind's own section. */

@@ -13,6 +13,7 @@ export function namedDesk(desk: DeskId, tickets: TicketSystem): TicketSystem {
   const relabel = (error: unknown): never => {
     throw error instanceof TicketSystemError ? error.forDesk(desk) : error;
   };
+  const { approvals } = tickets;
   const named = (ref: TicketRef, route: ChosenRoute): TicketRef => ({ ...ref, system: desk.name, route: route.name });
   return {
     name: desk.name,
@@ -26,5 +27,8 @@ export function namedDesk(desk: DeskId, tickets: TicketSystem): TicketSystem {
     getStatuses: (refs) => tickets.getStatuses(refs).catch(relabel),
     comment: (ref, text) => tickets.comment(ref, text).catch(relabel),
     probe: () => tickets.probe().catch(relabel),
+    ...(approvals === undefined
+      ? {}
+      : { approvals: { create: (input) => approvals.create(input).then((ref) => named(ref, input.route), relabel), read: (ref) => approvals.read(ref).catch(relabel) } }),
   };
 }

@@ -1,6 +1,7 @@
 import type { ChosenRoute } from '../domain/routing.ts';
 import type { TicketRequest } from '../domain/provisioning-request.ts';
 import type { TicketRef, TicketStatus } from '../domain/ticket.ts';
+import type { ApprovalTickets } from './approval-tickets.ts';
 
 export interface CreateTicketInput {
   request: TicketRequest;
@@ -39,4 +40,6 @@ export interface TicketSystem {
   comment(ref: TicketRef, text: string): Promise<void>;
   /** Proves the credentials work; answers who the bridge acts as. */
   probe(): Promise<string>;
+  /** Approval tickets, on a desk that opens them for `for: approval` routes. */
+  readonly approvals?: ApprovalTickets;
 }

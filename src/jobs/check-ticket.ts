@@ -3,11 +3,13 @@ import { reportOutcome } from '../ingest/report-outcome.ts';
 import { ticketOf } from '../store/correlation-store.ts';
 import type { TicketRef, TicketStatus } from '../domain/ticket.ts';
 import type { JobDeps } from './job-deps.ts';
+import { checkApproval, type ApprovalCheck } from './check-approval.ts';
 
 export type TicketCheck =
   | { result: 'no_ticket' | 'already_decided' }
   | { result: 'open'; ticket: TicketRef; status: TicketStatus }
-  | { result: 'reported' | 'reported_before'; ticket: TicketRef; status: TicketStatus };
+  | { result: 'reported' | 'reported_before'; ticket: TicketRef; status: TicketStatus }
+  | ApprovalCheck;
 
 /**
  * Reads the step's ticket from its desk, the one the record names (Jira issue id, ServiceNow sys_id in its own
@@ -28,6 +30,7 @@ export async function checkTicket(
   if (record === undefined || ticket === undefined || system === undefined) return { result: 'no_ticket' };
   if (record.fields['outcome'] !== undefined) return { result: 'already_decided' };
   await beforeRead?.(system.name);
+  if (record.fields['step'] === 'approval') return checkApproval(deps, record, ticket, system);
   return reportIfFinal(deps, step, ticket, await system.getStatus(ticket));
 }
 

@@ -33,7 +33,7 @@ export async function createTicket(deps: JobDeps, job: Job<CreateTicketJob>, tok
     }
   }
   const route = decision.chosen;
-  if (isApprovalRequest(request)) return createApprovalTicket(deps, job, request, route);
+  if (isApprovalRequest(request)) return createApprovalTicket(deps, job, request, route, token);
   if (route === undefined) {
     const comment = noRouteComment(request.app.name ?? request.app.id, request.entitlement.name ?? request.entitlement.id, request.kind);
     log.warn({ appId: request.app.id, entitlementId: request.entitlement.id }, 'no route for this task: reporting errored');

@@ -6,6 +6,7 @@ import type { TicketSystem } from '../desks/ticket-system.ts';
 import type { TicketStatus } from '../domain/ticket.ts';
 import { reportIfFinal } from './check-ticket.ts';
 import type { JobDeps } from './job-deps.ts';
+import { approvalRouteOf, checkApproval } from './check-approval.ts';
 
 export interface ReconcileResult {
   checked: number;
@@ -79,8 +80,12 @@ async function reconcileDesk(deps: JobDeps, desk: string, items: readonly OpenIt
     deps.logger.warn({ desk, tickets: items.length }, 'reconciliation: open tickets of a desk that is not configured');
     return;
   }
+  // Approval tickets are read one by one (their decision, words and assignee); the others in the desk's batches.
+  const approvals = items.filter((item) => approvalRouteOf(deps.config, item.ticket.route) !== undefined);
+  const tickets = items.filter((item) => !approvals.includes(item));
+  for (const item of approvals) await reconcileApproval(deps, system, item, result);
   const batches: OpenItem[][] = [];
-  for (let start = 0; start < items.length; start += system.batchSize) batches.push(items.slice(start, start + system.batchSize));
+  for (let start = 0; start < tickets.length; start += system.batchSize) batches.push(tickets.slice(start, start + system.batchSize));
   let next = 0;
   const lane = async () => {
     for (let batch = batches[next++]; batch !== undefined; batch = batches[next++]) await reconcileBatch(deps, system, batch, result);
@@ -114,6 +119,21 @@ async function reconcileBatch(deps: JobDeps, system: TicketSystem, batch: readon
   }
   // Records written before tickets were indexed by id get that index here (a moved Jira issue is then matched).
   await deps.store.indexTicketIds(read).catch((error: unknown) => deps.logger.warn({ err: message(error) }, 'reconciliation could not index tickets by id'));
+}
+
+async function reconcileApproval(deps: JobDeps, system: TicketSystem, item: OpenItem, result: ReconcileResult): Promise<void> {
+  const step = { taskId: item.taskId, stepId: item.stepId };
+  try {
+    const record = await deps.store.get(step.taskId, step.stepId);
+    if (record === undefined || record.fields['outcome'] !== undefined) return;
+    const check = await paced(deps, system.name, () => checkApproval(deps, record, item.ticket, system));
+    result.checked += 1;
+    if (check.result === 'reported') result.reported += 1;
+  } catch (error) {
+    // Never a deny: the ticket is read again by the next run.
+    result.errors += 1;
+    deps.logger.warn({ ...step, err: message(error) }, 'reconciliation could not read the approval ticket');
+  }
 }
 
 /** Calls the desk once it is not paused; a 429 pauses it (for every process) and the call is made again after. */

@@ -6,6 +6,7 @@ import { parseRetryAfter } from '../desks/ticket-error.ts';
 import type { JobDeps } from './job-deps.ts';
 import { approvalCallbackBody, isApprovalOutcome, isProvisionOutcome, type ApprovalOutcome } from '../domain/approval-outcome.ts';
 import type { Outcome } from '../domain/ticket.ts';
+import { approvalNotSentNote, approvalSentNote } from '../domain/approval-ticket-text.ts';
 import { isBridgeError } from '../errors.ts';
 import type { CorrelationRecord } from '../store/correlation-store.ts';
 
@@ -114,6 +115,8 @@ export async function sendCallback(deps: JobDeps, job: Job<SendCallbackJob>): Pr
   log.error({ outcome, status: response.status, answer }, 'callback refused; not retried');
   deps.metrics.callbacks.inc({ result: 'failed', outcome });
   await deps.store.markCallbackFailed(taskId, stepId, detail, at());
+  // The approver decided on the ticket: they are told C1 did not take it (the step was closed or expired).
+  if (response.status === 400 && isApprovalOutcome(outcome)) await commentOnTicket(deps, record, outcome, log, approvalNotSentNote(outcome, answer));
   throw new UnrecoverableError(detail);
 }
 
@@ -143,13 +146,15 @@ function callbackBody(record: CorrelationRecord, outcome: Outcome | ApprovalOutc
   }
 }
 
+const sentNote = (outcome: string) => (isApprovalOutcome(outcome) ? approvalSentNote(outcome) : `The bridge reported this task to ConductorOne as ${outcome}.`);
+
 /** Tells the people watching the ticket that C1 has been told; a failure here never undoes the callback. */
-async function commentOnTicket(deps: JobDeps, record: Parameters<typeof ticketOf>[0], outcome: string, log: JobDeps['logger']): Promise<void> {
+async function commentOnTicket(deps: JobDeps, record: Parameters<typeof ticketOf>[0], outcome: string, log: JobDeps['logger'], text = sentNote(outcome)): Promise<void> {
   const ticket = ticketOf(record);
   const system = ticket === undefined ? undefined : deps.ticketSystems[ticket.system];
   if (ticket === undefined || system === undefined) return;
   try {
-    await system.comment(ticket, `The bridge reported this task to ConductorOne as ${outcome}.`);
+    await system.comment(ticket, text);
     await deps.store.addHistory(record.taskId, record.stepId, 'ticket_commented', ticket.key, deps.now().toISOString());
   } catch (error) {
     log.warn({ ticket: ticket.key, err: error instanceof Error ? error.message : String(error) }, 'could not comment on the ticket');

@@ -31,5 +31,8 @@ export function instrumentTickets(system: TicketSystem, metrics: Metrics): Ticke
     getStatuses: timed('get_statuses', system.getStatuses.bind(system)),
     comment: timed('comment', system.comment.bind(system)),
     probe: timed('probe', system.probe.bind(system)),
+    ...(system.approvals === undefined
+      ? {}
+      : { approvals: { create: timed('create_approval', system.approvals.create.bind(system.approvals)), read: timed('read_approval', system.approvals.read.bind(system.approvals)) } }),
   };
 }

@@ -7,26 +7,38 @@ import type { DeskTicketsOptions } from '../desk-module.ts';
 import type { TicketSystem } from '../ticket-system.ts';
 import { createJiraDataCenterTickets, dcAuth, JIRA_DC_BATCH_SIZE } from './datacenter/dc-tickets.ts';
 import { jiraCoreClient } from './cloud-client.ts';
+import { withDcApprovals } from './datacenter/dc-approvals.ts';
+import { approvalStatusesOf } from './jira-approvals.ts';
 import { cloudJsmRequests, dataCenterJsmRequests, withJsmRequests } from './service-desk/jsm-tickets.ts';
 import { detectDeployment } from './datacenter/detect-deployment.ts';
 import type { JiraConfig, JiraTarget } from './jira-config.ts';
 import { jiraV2Client, knownDeployment, type Deployment } from './jira-deployment.ts';
 import { createJiraTickets } from './jira-tickets.ts';
 
+function approvalsOf(tickets: TicketSystem): NonNullable<TicketSystem['approvals']> {
+  if (tickets.approvals === undefined) throw new Error('this Jira adapter opens no approval tickets');
+  return tickets.approvals;
+}
+
 export function createJiraDeskTickets(options: DeskTicketsOptions<JiraConfig, JiraTarget>): TicketSystem {
   const { config, logger } = options;
   const outcomeMap = (route: string | undefined) => options.routeTarget(route)?.outcome ?? config.outcome;
+  const approvalStatuses = (route: string | undefined) => approvalStatusesOf(options.routeTarget(route));
   const onSchemaMismatch = options.strictSchemas === true ? 'throw' : (report: unknown) => logger.warn({ report }, 'a Jira answer does not match the expected schema');
   const fetchOption = options.fetch === undefined ? {} : { fetch: options.fetch };
   // Either adapter opens plain issues itself and JSM requests (routes with serviceDesk) through the request API.
   const build = (deployment: Deployment): TicketSystem =>
     deployment === 'cloud'
       ? withJsmRequests(
-          createJiraTickets({ config, timeZone: options.timeZone, outcomeMap, log: logger, onSchemaMismatch }),
+          createJiraTickets({ config, timeZone: options.timeZone, outcomeMap, approvalStatuses, log: logger, onSchemaMismatch }),
           cloudJsmRequests(jiraCoreClient(config, onSchemaMismatch), { baseUrl: config.baseUrl, timeZone: options.timeZone, logger }),
         )
       : withJsmRequests(
-          createJiraDataCenterTickets({ config, timeZone: options.timeZone, outcomeMap, log: logger, ...fetchOption }),
+          withDcApprovals(
+            createJiraDataCenterTickets({ config, timeZone: options.timeZone, outcomeMap, log: logger, ...fetchOption }),
+            jiraV2Client(config, options.fetch),
+            approvalStatuses,
+          ),
           dataCenterJsmRequests({ baseUrl: config.baseUrl, auth: dcAuth(config), timeZone: options.timeZone, logger, ...fetchOption }),
         );
 
@@ -59,5 +71,9 @@ export function createJiraDeskTickets(options: DeskTicketsOptions<JiraConfig, Ji
     getStatuses: async (refs) => (await adapter()).getStatuses(refs),
     comment: async (ref, text) => (await adapter()).comment(ref, text),
     probe: async () => (await adapter()).probe(),
+    approvals: {
+      create: async (input) => approvalsOf(await adapter()).create(input),
+      read: async (ref) => approvalsOf(await adapter()).read(ref),
+    },
   };
 }

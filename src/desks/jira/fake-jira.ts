@@ -13,6 +13,10 @@
  *   consistent: a new issue may be missing from its results "from a few seconds to minutes" after the create
  *   (https://developer.atlassian.com/cloud/jira/platform/search-and-reconcile); `indexLag(ms)` plays that.
  *   JQL string literals in double quotes escape `"` and `\` with a backslash.
+ * - Issue fields `assignee` (a User, or null; `emailAddress` absent when the person's privacy settings hide it) and
+ *   `comment` (PageOfComments: `{comments, maxResults, total, startAt}`, oldest first), same issue-get reference;
+ *   assigning sends `jira:issue_updated` (`issue_event_type_name: issue_assigned`), a comment `comment_created`
+ *   (https://developer.atlassian.com/cloud/jira/platform/webhooks/).
  * - Move: an issue moved to another project gets a new key and keeps its id; Get issue by id keeps answering.
  * - Delete: Get issue then answers 404 with an ErrorCollection; the webhook sends `jira:issue_deleted` with the issue as
  *   it was (https://developer.atlassian.com/cloud/jira/platform/webhooks/).
@@ -36,6 +40,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { listen, sendJson, type RecordedRequest, type TlsOptions } from '../../sandbox/listen.ts';
 import { tokenBuckets } from '../../sandbox/token-bucket.ts';
+import { textToAdf } from './adf.ts';
 
 /** The text of an ADF document: what Jira's length limit counts. */
 function adfText(node: unknown): string {
@@ -64,9 +69,18 @@ export interface FakeIssue {
   properties: Record<string, unknown>;
   status: { name: string; category: 'new' | 'indeterminate' | 'done' };
   resolution: string | null;
-  comments: Array<{ id: string; body: unknown }>;
+  comments: Array<{ id: string; body: unknown; author?: FakeJiraUser }>;
+  /** Who it is assigned to (the `assignee` field); unassigned: null. */
+  assignee?: FakeJiraUser | null;
   /** `performance.now()` when the create request arrived. */
   createdAt: number;
+}
+
+/** A Jira Cloud user as issue fields show one; `emailAddress` is absent when the person's privacy settings hide it. */
+export interface FakeJiraUser {
+  accountId: string;
+  displayName: string;
+  emailAddress?: string;
 }
 
 export type Fault = { status: 429; retryAfterSeconds?: number } | { status: 500 | 502 | 503 } | { status: 400; message: string } | { delayMs: number };
@@ -92,6 +106,10 @@ export interface FakeJira {
   searchPageLimit: number;
   /** From now on, searches see an issue only `ms` after its creation (Jira Cloud's eventually consistent index). */
   indexLag(ms: number): void;
+  /** Assigns an issue (null: unassigned). Returns the `jira:issue_updated` body Jira would send. */
+  assign(key: string, user: FakeJiraUser | null): Record<string, unknown>;
+  /** A person's comment on an issue (plain text, stored as ADF). Returns the `comment_created` body Jira would send. */
+  addComment(key: string, text: string, author: FakeJiraUser): Record<string, unknown>;
   /** Moves an issue to another project: new key, same id. Returns the `jira:issue_updated` body Jira would send. */
   move(key: string, project: string): Record<string, unknown>;
   /** Deletes an issue. Returns the `jira:issue_deleted` body Jira would send. */
@@ -129,6 +147,14 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
   const plugins: FakeJiraPlugin[] = [];
   let base = '';
 
+  const userJson = (user: FakeJiraUser) => ({
+    self: `${base}/rest/api/3/user?accountId=${encodeURIComponent(user.accountId)}`,
+    accountId: user.accountId,
+    accountType: 'atlassian',
+    displayName: user.displayName,
+    active: true,
+    ...(user.emailAddress === undefined ? {} : { emailAddress: user.emailAddress }),
+  });
   const issueJson = (issue: FakeIssue, fields?: string[], properties?: string[]) => {
     const all: Record<string, unknown> = {
       ...issue.fields,
@@ -140,6 +166,14 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
         statusCategory: { self: `${base}/rest/api/3/statuscategory/${STATUS_CATEGORY[issue.status.category].id.toString()}`, ...STATUS_CATEGORY[issue.status.category] },
       },
       resolution: issue.resolution === null ? null : { self: `${base}/rest/api/3/resolution/1`, id: '1', name: issue.resolution, description: '' },
+      // REST v3: `assignee` is a User (or null), `comment` a PageOfComments (oldest first).
+      assignee: issue.assignee == null ? null : userJson(issue.assignee),
+      comment: {
+        comments: issue.comments.map((c) => ({ self: `${base}/rest/api/3/issue/${issue.id}/comment/${c.id}`, id: c.id, body: c.body, ...(c.author === undefined ? {} : { author: userJson(c.author) }) })),
+        maxResults: issue.comments.length,
+        total: issue.comments.length,
+        startAt: 0,
+      },
     };
     const selected = fields === undefined || fields.includes('*all') ? all : Object.fromEntries(Object.entries(all).filter(([name]) => fields.includes(name)));
     return {
@@ -337,6 +371,27 @@ export async function startFakeJira(options: { email?: string; apiToken?: string
     issues,
     inject(list, match = {}) {
       faults.push(...list.map((fault) => ({ fault, ...match })));
+    },
+    assign(key, user) {
+      const issue = issues.get(key);
+      if (issue === undefined) throw new Error(`no issue ${key}`);
+      const before = issue.assignee ?? null;
+      issue.assignee = user;
+      return {
+        timestamp: Date.now(),
+        webhookEvent: 'jira:issue_updated',
+        issue_event_type_name: 'issue_assigned',
+        user: { accountId: '557058:fake-user', displayName: 'Service Desk Agent', active: true, timeZone: 'UTC' },
+        issue: issueJson(issue),
+        changelog: { id: randomUUID(), items: [{ field: 'assignee', fieldtype: 'jira', from: before?.accountId ?? null, fromString: before?.displayName ?? null, to: user?.accountId ?? null, toString: user?.displayName ?? null }] },
+      };
+    },
+    addComment(key, text, author) {
+      const issue = issues.get(key);
+      if (issue === undefined) throw new Error(`no issue ${key}`);
+      const comment = { id: String(20000 + issue.comments.length + 1), body: textToAdf(text), author };
+      issue.comments.push(comment);
+      return { timestamp: Date.now(), webhookEvent: 'comment_created', comment: { id: comment.id, body: comment.body, author: userJson(author) }, issue: issueJson(issue) };
     },
     transition(key, status, category, resolution) {
       const issue = issues.get(key);

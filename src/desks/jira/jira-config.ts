@@ -3,6 +3,7 @@ import { httpUrl, integer, nonEmpty, secretList, type DeepReadonly } from '../..
 import { jiraCredentialProblems } from './datacenter/dc-credentials.ts';
 import { requestedForShape } from './requested-for-target.ts';
 import { checkJsmTarget, jsmTargetShape } from './service-desk/jsm-target.ts';
+import { approvalTargetKeys } from './approval-config.ts';
 
 /**
  * Which statuses (or resolutions) mean "mark complete" and "mark errored", as ConductorOne's own external ticketing
@@ -59,6 +60,7 @@ export const jiraTarget = z
   outcome: jiraOutcomeMap.optional(),
   ...requestedForShape,
   ...jsmTargetShape,
+  ...approvalTargetKeys,
   })
   .superRefine(checkJsmTarget);
 

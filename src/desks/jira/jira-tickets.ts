@@ -14,6 +14,7 @@ import { jiraOutcome } from './jira-outcome.ts';
 import { jqlString } from './jql.ts';
 import { cloudUserSearch, createCloudUserFinder } from './find-user-cloud.ts';
 import { cloudSubjectFinder, requestedFor, type RequestedForLog } from './requested-for.ts';
+import { createJiraApprovals, type ApprovalStatuses } from './jira-approvals.ts';
 
 
 export { JIRA_PROPERTY_KEY, taskLabel } from './issue-body.ts';
@@ -39,6 +40,8 @@ export interface JiraTicketsOptions {
   outcomeMap?: (route: string | undefined) => JiraConfig['outcome'];
   /** Says when the task's user could not be named on an issue (`reporter: subject`, `userFields`). */
   log?: RequestedForLog;
+  /** A `for: approval` route's approve / deny statuses, by route name: given, the desk opens approval issues. */
+  approvalStatuses?: (route: string | undefined) => ApprovalStatuses | undefined;
 }
 
 /**
@@ -178,5 +181,9 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
         throw classifyJiraError(error, `comment on ${ticket.key}`);
       }
     },
+
+    ...(options.approvalStatuses === undefined
+      ? {}
+      : { approvals: createJiraApprovals({ client: jiraClient, ref, statuses: options.approvalStatuses, scope: { timeZone: options.timeZone ?? DEFAULT_SCOPE_OPTIONS.timeZone } }) }),
   };
 }

@@ -9,6 +9,8 @@
  * - Errors: `{"error": {"message", "detail"}, "status": "failure"}`; 401 without valid credentials; 429 with
  *   Retry-After when the inbound REST rate limit is hit.
  * - A hibernating developer instance answers 200 with an HTML page instead of JSON.
+ * Approvals (desks.md §3.7): `sysapproval_approver` rows (`sysapproval`, `state`, `comments`), read by an encoded
+ * query like any table; the record's `approval` field holds the rolled-up value.
  * Field values come back as strings, as the Table API returns them (`"state": "1"`).
  * The Service Catalog API, encoded queries, sys_choice, sys_user and rate-limit headers live in
  * `servicenow-catalog.ts` (sources there).
@@ -48,6 +50,14 @@ export interface FakeServiceNow {
   rateLimited: number;
   /** Sets a record's state (as an agent closing it would) and returns the business rule's event body. */
   setState(table: string, sysId: string, state: number, closeNotes?: string, stage?: string): Record<string, unknown>;
+  /**
+   * An approver's answer (desks.md §3.7): a `sysapproval_approver` row for the record (`sysapproval` = its sys_id,
+   * `state`, `comments`) and the record's `approval` field rolled up to the same value. Returns the business rule's
+   * event body.
+   */
+  decideApproval(table: string, sysId: string, approval: string, comments?: string): Record<string, unknown>;
+  /** Sets the record's `assigned_to` (a sys_user sys_id) and returns the business rule's event body. */
+  assign(table: string, sysId: string, userSysId: string): Record<string, unknown>;
   find(table: string, predicate: (record: SnRecord) => boolean): SnRecord | undefined;
   /** Adds a record as a person copying one would (a new sys_id and number, every other field as given). */
   copy(table: string, sysId: string): SnRecord;
@@ -217,6 +227,20 @@ export async function startFakeServiceNow(options: { username?: string; password
       if (stage !== undefined) record['stage'] = stage;
       const event = { table: tableName, sys_id: sysId, number: record.number, state: record.state, correlation_id: record.correlation_id, close_notes: closeNotes };
       return tableName === 'sc_req_item' ? { ...event, stage: record['stage'] ?? '' } : event;
+    },
+    decideApproval(tableName, sysId, approval, comments = '') {
+      const record = table(tableName).get(sysId);
+      if (record === undefined) throw new Error(`no ${tableName} ${sysId}`);
+      record['approval'] = approval;
+      const row = randomBytes(16).toString('hex');
+      table('sysapproval_approver').set(row, { sys_id: row, number: '', state: approval, correlation_id: '', sysapproval: sysId, source_table: tableName, document_id: sysId, comments });
+      return { table: tableName, sys_id: sysId, number: record.number, state: record.state, correlation_id: record.correlation_id };
+    },
+    assign(tableName, sysId, userSysId) {
+      const record = table(tableName).get(sysId);
+      if (record === undefined) throw new Error(`no ${tableName} ${sysId}`);
+      record['assigned_to'] = userSysId;
+      return { table: tableName, sys_id: sysId, number: record.number, state: record.state, correlation_id: record.correlation_id };
     },
     find(tableName, predicate) {
       return [...table(tableName).values()].find(predicate);

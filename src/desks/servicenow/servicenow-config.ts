@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { httpUrl, integer, nonEmpty, secretList, type DeepReadonly } from '../../config/schema-parts.ts';
+import { reassignKey } from '../../config/approval-routes.ts';
 
 const servicenowOauth = z.strictObject({
   clientId: nonEmpty,
@@ -58,6 +59,8 @@ export const servicenowTarget = z
     shortDescription: z.string().optional(),
     description: z.string().optional(),
     fields: z.record(z.string(), fieldText).default({}),
+    /** A `for: approval` route: a new assignee who is a C1 user takes the step. */
+    reassign: reassignKey,
   })
   .superRefine((value, ctx) => {
     if (value.catalogItem === undefined) {

@@ -16,6 +16,7 @@ import { afterOrder, createCatalogOrders } from './catalog-order.ts';
 import { createUserFinder } from './find-user.ts';
 import { createServiceNowClient, serviceNowFailure } from './servicenow-client.ts';
 import { serviceNowOutcome } from './servicenow-outcome.ts';
+import { createServiceNowApprovals } from './approval-records.ts';
 import { serviceNowCorrelationId, serviceNowRecordBody, type RequestedFor, type ServiceNowTarget } from './record-body.ts';
 
 export { serviceNowCorrelationId } from './record-body.ts';
@@ -209,5 +210,7 @@ export function createServiceNowTickets(options: ServiceNowTicketsOptions): Tick
     async comment(ticket, text) {
       await call(`work note on ${ticket.key}`, 'PATCH', `${tablePath(ticket.container, ticket.id)}?sysparm_fields=sys_id`, { work_notes: text });
     },
+
+    approvals: createServiceNowApprovals({ call, ref: (table, record) => ref(table, record), tablePath, scope }),
   };
 }

@@ -27,7 +27,7 @@ beforeAll(async () => {
       conductorone: { tenant: c1.tenant, jwksUrl: c1.jwksUrl, callbackOrigins: [c1.url] },
       jira: { baseUrl: 'https://acme.atlassian.net', email: 'bridge@acme.example', apiToken: 'x' },
       routes: [
-        { name: 'cab', for: 'approval', jira: { project: 'CAB' } },
+        { name: 'cab', for: 'approval', jira: { project: 'CAB', approve: ['Approved'], deny: ['Declined'] } },
         { name: 'ops', jira: { project: 'OPS' } },
       ],
       jobs: { attempts: 2, backoffMs: 10 },

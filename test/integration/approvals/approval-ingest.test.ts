@@ -15,7 +15,7 @@ import { waitFor } from '../../helpers/wait-for.ts';
 
 const STEP = '2pQdStepAppr3';
 const JIRA = { baseUrl: 'https://acme.atlassian.net', email: 'bridge@acme.example', apiToken: 'x' };
-const APPROVAL_ROUTE = { name: 'cab', for: 'approval', match: { appName: 'GitHub' }, jira: { project: 'CAB' } };
+const APPROVAL_ROUTE = { name: 'cab', for: 'approval', match: { appName: 'GitHub' }, jira: { project: 'CAB', approve: ['Approved'], deny: ['Declined'] } };
 const PROVISION_ROUTE = { name: 'github', match: { appName: 'GitHub' }, jira: { project: 'OPS' } };
 
 let c1: FakeConductorOne;
@@ -94,8 +94,9 @@ describe('an approval step a for: approval route takes', () => {
     expect(record?.history.map((entry) => entry.event)).toEqual(['received']);
   });
 
-  it('reaches create-ticket with its route and is held there: no ticket of the provisioning kind, no answer to C1', async () => {
-    const bridge = await bridgeWith([APPROVAL_ROUTE], { jobs: { attempts: 1, backoffMs: 10 } });
+  it('reaches create-ticket with its route; a create that fails is held there: no errored, no deny, no answer to C1', async () => {
+    // Nothing listens on port 9: the approval issue cannot be created.
+    const bridge = await bridgeWith([APPROVAL_ROUTE], { jobs: { attempts: 1, backoffMs: 10 }, jira: { ...JIRA, baseUrl: 'http://127.0.0.1:9' } });
     await bridge.deps.startWorkers();
     const { body, taskId } = approval();
     const callbacksBefore = c1.callbacks.length;
@@ -103,7 +104,7 @@ describe('an approval step a for: approval route takes', () => {
     await waitFor('the create-ticket job to fail', async () => (await (await bridge.deps.queues.createTicket.getJob(`${taskId}|${STEP}`))?.getState()) === 'failed');
     // Read again once failed: the reason is written with the state.
     const job = await bridge.deps.queues.createTicket.getJob(`${taskId}|${STEP}`);
-    expect(job?.failedReason).toContain('approval_ticket_unsupported: route cab takes approvals');
+    expect(job?.failedReason).toMatch(/create approval issue/i);
     const record = await bridge.deps.correlationStore.get(taskId, STEP);
     expect(record?.fields['outcome']).toBeUndefined();
     expect(record?.history.map((entry) => entry.event)).toContain('create_held');

@@ -22,6 +22,8 @@ describe('a route\'s jira: target may be a Jira Service Management request (cont
     expect(problems(route('serviceDesk: ITHELP, requestType: X, summary: "{{ app.name }}"'))).toEqual([expect.stringMatching(/routes\.0\.jira\.summary: a JSM request takes its summary from requestFields\.summary/)]);
     expect(problems(route('serviceDesk: ITHELP, requestType: X, raiseOnBehalfOf: requester'))).toEqual([expect.stringMatching(/routes\.0\.jira\.raiseOnBehalfOf: must be subject/)]);
     expect(problems(route('serviceDesk: ITHELP, requestType: X, requestFields: { "Application name": x }'))).toEqual([expect.stringMatching(/routes\.0\.jira\.requestFields.*must be a Jira field id/)]);
+    expect(problems(route('serviceDesk: ITHELP, requestType: X, raiseOnBehalfOf: subject, reporter: subject'))).toEqual([expect.stringMatching(/routes\.0\.jira\.reporter: a JSM request is raised for the task's user with raiseOnBehalfOf: subject, not reporter/)]);
+    expect(problems(route('serviceDesk: ITHELP, requestType: X, userFields: [customfield_10070]'))).toEqual([expect.stringMatching(/routes\.0\.jira\.userFields: userFields belong to a plain issue/)]);
     expect(problems(route('issueType: Task'))).toEqual([expect.stringMatching(/routes\.0\.jira: needs a target: give either project .* or serviceDesk \+ requestType/)]);
   });
 

@@ -39,6 +39,8 @@ export interface FakeDcIssue {
   resolution: string | null;
   /** Comment bodies as sent: wiki markup. */
   comments: string[];
+  /** Who it is assigned to (the `assignee` field, a user named by `name`); unassigned: null. */
+  assignee?: FakeDcUser | null;
 }
 
 export interface FakeDcUser {
@@ -79,6 +81,10 @@ export interface FakeJiraDc {
   inject(faults: DcFault[]): void;
   /** Moves an issue to a status (`done` ones get a resolution); returns the `jira:issue_updated` body Data Center sends. */
   transition(key: string, status: string, category: FakeDcIssue['status']['category'], resolution?: string | null): Record<string, unknown>;
+  /** Assigns an issue (null: unassigned); returns the `jira:issue_updated` body. */
+  assign(key: string, user: FakeDcUser | null): Record<string, unknown>;
+  /** A person's comment (wiki markup, kept as written). */
+  addComment(key: string, wiki: string, author: FakeDcUser): void;
   /** Resolves an issue as Done. */
   resolve(key: string, resolution?: string): Record<string, unknown>;
   /** Deletes an issue; returns the `jira:issue_deleted` body. */
@@ -138,6 +144,9 @@ export async function startFakeJiraDc(options: { token?: string; username?: stri
       ...issue.fields,
       status: { self: `${base}/rest/api/2/status/1`, id: '1', name: issue.status.name, statusCategory: { self: `${base}/rest/api/2/statuscategory/1`, ...STATUS_CATEGORY[issue.status.category] } },
       resolution: issue.resolution === null ? null : { self: `${base}/rest/api/2/resolution/1`, id: '1', name: issue.resolution, description: '' },
+      // REST v2: `assignee` a User (or null), `comment` `{comments, maxResults, total, startAt}` with wiki-markup bodies.
+      assignee: issue.assignee == null ? null : userJson(issue.assignee),
+      comment: { comments: issue.comments.map((body, index) => ({ id: String(20001 + index), body })), maxResults: issue.comments.length, total: issue.comments.length, startAt: 0 },
     };
     const selected = fields === undefined || fields.includes('*all') ? all : Object.fromEntries(Object.entries(all).filter(([name]) => fields.includes(name)));
     return { expand: 'renderedFields,names,schema,transitions,operations,editmeta,changelog', id: issue.id, key: issue.key, self: `${base}/rest/api/2/issue/${issue.id}`, fields: selected };
@@ -277,6 +286,17 @@ export async function startFakeJiraDc(options: { token?: string; username?: stri
     deploymentType: 'Server',
     inject(list) {
       faults.push(...list);
+    },
+    assign(key, user) {
+      const issue = issues.get(key);
+      if (issue === undefined) throw new Error(`no issue ${key}`);
+      issue.assignee = user;
+      return { timestamp: Date.now(), webhookEvent: 'jira:issue_updated', issue_event_type_name: 'issue_assigned', user: webhookUser, issue: issueJson(issue) };
+    },
+    addComment(key, wiki) {
+      const issue = issues.get(key);
+      if (issue === undefined) throw new Error(`no issue ${key}`);
+      issue.comments.push(wiki);
     },
     transition(key, status, category, resolution) {
       const issue = issues.get(key);

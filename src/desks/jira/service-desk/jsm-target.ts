@@ -4,6 +4,7 @@
  * and `raiseOnBehalfOf: subject`. The shape is merged into the jira route target; `checkJsmTarget` is its refinement.
  */
 import { z } from 'zod';
+import { requestedForShape } from '../requested-for-target.ts';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -27,6 +28,8 @@ export interface JsmTargetFields {
   summary?: string | undefined;
   description?: string | undefined;
   fields?: Record<string, unknown> | undefined;
+  reporter?: 'subject' | undefined;
+  userFields?: readonly string[] | undefined;
 }
 
 /** A JSM request target once checked: both names are there. */
@@ -54,9 +57,13 @@ export function checkJsmTarget(value: JsmTargetFields, ctx: z.RefinementCtx): vo
     if (value[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `a JSM request takes its ${key} from requestFields.${key}` });
   }
   if (value.fields !== undefined && Object.keys(value.fields).length > 0) ctx.addIssue({ code: 'custom', path: ['fields'], message: 'a JSM request takes its field values from requestFields' });
+  // The request API has no reporter field and takes users as ids, not templates: silently dropping these would
+  // raise the request as the bridge while the config reads as if it were the user's.
+  if (value.reporter !== undefined) ctx.addIssue({ code: 'custom', path: ['reporter'], message: "a JSM request is raised for the task's user with raiseOnBehalfOf: subject, not reporter" });
+  if (value.userFields !== undefined) ctx.addIssue({ code: 'custom', path: ['userFields'], message: "userFields belong to a plain issue: a JSM request is raised for the task's user with raiseOnBehalfOf: subject" });
 }
 
 /** The fragment alone (for checks and tests); the jira route target merges `jsmTargetShape` and the refinement. */
 export const jsmTargetSchema = z
-  .strictObject({ project: nonEmpty.optional(), summary: z.string().optional(), description: z.string().optional(), fields: z.record(z.string(), z.unknown()).optional(), ...jsmTargetShape })
+  .strictObject({ project: nonEmpty.optional(), summary: z.string().optional(), description: z.string().optional(), fields: z.record(z.string(), z.unknown()).optional(), ...requestedForShape, ...jsmTargetShape })
   .superRefine(checkJsmTarget);

@@ -27,6 +27,8 @@ describe('a route\'s JSM request target', () => {
     [{}, ': needs a target: give either project (a plain issue) or serviceDesk + requestType (a Jira Service Management request)'],
     [{ serviceDesk: 'ITHELP', requestType: 'x', summary: 's' }, 'summary: a JSM request takes its summary from requestFields.summary'],
     [{ serviceDesk: 'ITHELP', requestType: 'x', fields: { priority: 'High' } }, 'fields: a JSM request takes its field values from requestFields'],
+    [{ serviceDesk: 'ITHELP', requestType: 'x', reporter: 'subject' }, "reporter: a JSM request is raised for the task's user with raiseOnBehalfOf: subject, not reporter"],
+    [{ serviceDesk: 'ITHELP', requestType: 'x', userFields: ['customfield_10070'] }, "userFields: userFields belong to a plain issue: a JSM request is raised for the task's user with raiseOnBehalfOf: subject"],
     [{ serviceDesk: 'ITHELP', requestType: 'x', raiseOnBehalfOf: 'jane' }, "raiseOnBehalfOf: must be subject (the task's user)"],
     [{ serviceDesk: ' ', requestType: 'x' }, 'serviceDesk: must not be empty'],
     [{ serviceDesk: 'ITHELP', requestType: 'x', requestFields: { 'Application name': 'x' } }, "requestFields.Application name: must be a Jira field id such as summary or customfield_10050, not the field's name"],
