@@ -15,12 +15,13 @@ import { createLogger } from '../src/log/logger.ts';
 import { startFakeConductorOne } from '../src/sandbox/conductorone.ts';
 import { deleteUnder } from '../src/store/keys-under.ts';
 import { indent, postJson, until, type DemoFlavour } from './flavours/flavour.ts';
+import { jiraApprovalFlavour } from './flavours/jira-approval.ts';
 import { jiraCloudFlavour } from './flavours/jira-cloud.ts';
 import { jiraDataCenterFlavour } from './flavours/jira-datacenter.ts';
 import { jsmFlavour } from './flavours/jira-service-management.ts';
 import { serviceNowFlavour } from './flavours/servicenow.ts';
 
-const FLAVOURS: readonly DemoFlavour[] = [jiraCloudFlavour, jiraDataCenterFlavour, jsmFlavour, serviceNowFlavour];
+const FLAVOURS: readonly DemoFlavour[] = [jiraCloudFlavour, jiraDataCenterFlavour, jsmFlavour, serviceNowFlavour, jiraApprovalFlavour];
 
 const say = (line = '') => console.log(line);
 

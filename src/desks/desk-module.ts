@@ -80,9 +80,10 @@ export interface DeskModule<Kind extends string = string, I extends z.ZodType = 
   prepare?(): Promise<void>;
   /**
    * The ticket a route's target would open for a task, built without I/O (`preview` and the console's dry run).
-   * `config` is the desk's section, when the preview knows it (what differs per instance: Cloud or Data Center).
+   * `config` is the desk's section, when the preview knows it (what differs per instance: Cloud or Data Center);
+   * `step` says whether it is an approval ticket (its own default texts).
    */
-  preview?(target: DeepReadonly<z.output<T>>, request: TicketRequest, options: { timeZone: string; config: DeepReadonly<z.output<I>> | undefined }): DeskTicketPreview;
+  preview?(target: DeepReadonly<z.output<T>>, request: TicketRequest, options: { timeZone: string; config: DeepReadonly<z.output<I>> | undefined; step: 'provision' | 'approval' }): DeskTicketPreview;
   /** Extra checks of check-config --online, for this desk and the routes that send tickets to it. */
   onlineChecks?(desk: DeskId, config: DeepReadonly<z.output<I>>, targets: ReadonlyArray<[string, DeepReadonly<z.output<T>>]>, fetchImpl: typeof globalThis.fetch): OnlineCheck[];
 }

@@ -81,11 +81,11 @@ function deskOf(config: PreviewConfig, chosen: ChosenRoute): { module: DeskModul
   return { module, section: instance?.config };
 }
 
-function ticketOf(config: PreviewConfig, chosen: ChosenRoute, request: ProvisioningRequest): TicketPreview {
+function ticketOf(config: PreviewConfig, chosen: ChosenRoute, request: ProvisioningRequest, step: 'provision' | 'approval'): TicketPreview {
   const { module, section } = deskOf(config, chosen);
   const target = (chosen.target as Readonly<Record<string, unknown>>)[module.kind];
   if (target === undefined || module.preview === undefined) throw new Error(`route ${chosen.name}: ${module.label} tickets cannot be previewed`);
-  return module.preview(target as never, request, { timeZone: config.templates.timeZone, config: section as never }) as TicketPreview;
+  return module.preview(target as never, request, { timeZone: config.templates.timeZone, config: section as never, step }) as TicketPreview;
 }
 
 function requestOf(config: PreviewConfig, envelope: WebhookEnvelope): ProvisioningResult | { ok: false; problems: string[] } {
@@ -118,6 +118,6 @@ export function previewTask(config: PreviewConfig, payload: unknown): PreviewRes
         : noRouteComment(request.app.name ?? request.app.id, request.entitlement.name ?? request.entitlement.id, request.kind);
     return { kind: 'unrouted', step, request, verdicts, requestedFor, comment };
   }
-  const ticket = ticketOf(config, chosen, request);
+  const ticket = ticketOf(config, chosen, request, step);
   return { kind: 'routed', step, request, verdicts, route: chosen.name, requestedFor, ticket, ...(step === 'approval' ? { approval: approvalPreview(request) } : {}) };
 }

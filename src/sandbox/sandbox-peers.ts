@@ -62,7 +62,7 @@ export async function startSandboxPeers(flavour: SandboxFlavour = 'cloud'): Prom
 export function sandboxRouting(flavour: SandboxFlavour) {
   return [
     { name: 'github-to-jira', match: { appName: 'GitHub' }, jira: SANDBOX_JIRA[flavour].grantTarget },
-    { name: 'github-approvals', for: 'approval', match: { appName: 'GitHub' }, jira: { project: APPROVAL_PROJECT, labels: ['approval'] } },
+    { name: 'github-approvals', for: 'approval', match: { appName: 'GitHub' }, jira: { project: APPROVAL_PROJECT, labels: ['approval'], approve: ['Approved'], deny: ['Declined'] } },
     { name: 'salesforce-to-servicenow', match: { appName: 'Salesforce' }, servicenow: { table: 'sc_task' } },
   ];
 }

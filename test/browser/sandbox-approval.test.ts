@@ -16,15 +16,27 @@ describe('the sandbox page plays an approval in a real browser', () => {
     expect(await sandbox.stop()).toBe(0);
   });
 
-  it('sends a policy approval step; the bridge accepts it (202) through the for: approval route, and opens no provisioning ticket', async () => {
+  it('sends a policy approval step; accepted (202), it opens an approval issue in CAB; moved to Approved, ConductorOne gets approve', async () => {
     const { page } = browser;
     await page.goto(sandbox.url);
     await page.getByRole('button', { name: /^Send an approval/ }).click();
     const delivery = page.locator('tr[data-task]', { has: page.locator('td', { hasText: 'approval' }) }).first();
     await delivery.waitFor();
     await expect(delivery.locator('ol li').first().textContent()).resolves.toContain('202');
-    await delivery.locator('.record-state').first().waitFor();
-    await expect(delivery.locator('.record-state').first().textContent()).resolves.toBe('received');
+    const taskId = (await delivery.getAttribute('data-task')) ?? '';
+    const issue = page.locator('#jira-issues tr[data-ticket^="CAB-"]').first();
+    await issue.waitFor();
+    await expect(issue.locator('td').nth(1).textContent()).resolves.toBe('Approve: Grant GitHub / Org Admin for Jane Doe');
+    // No provisioning ticket for an approval, and an approval ticket offers decisions, not resolutions.
     await expect(page.locator('#jira-issues tr[data-ticket^="OPS-"]').count()).resolves.toBe(0);
+    await expect(issue.getByRole('button', { name: 'Done', exact: true }).count()).resolves.toBe(0);
+    await delivery.locator('.record-state', { hasText: 'ticket_created' }).waitFor();
+    await issue.getByRole('button', { name: 'Approved', exact: true }).click();
+    const callback = page.locator(`#callbacks tr[data-task="${taskId}"] pre`);
+    await callback.waitFor();
+    const body = JSON.parse((await callback.textContent()) ?? '') as Record<string, unknown>;
+    expect(body['version']).toBe('v1');
+    expect(body).toHaveProperty('approve');
+    expect(body).not.toHaveProperty('deny');
   });
 });

@@ -35,6 +35,16 @@ describe('npm run demo', () => {
     ]);
   });
 
+  it('--flavour approval walks a policy approval step through a Jira approval issue to an approve callback', () => {
+    expectClosedLoop(demo('--flavour', 'approval'), [
+      'ConductorOne sends a signed PayloadPolicyApprovalStep',
+      'The worker opened approval issue CAB-1 in project CAB',
+      '   summary: Approve: Grant GitHub / Org Admin for Jane Doe',
+      '"approve": {',
+      'got the note: "The bridge sent the answer to ConductorOne: approved."',
+    ]);
+  });
+
   it('--flavour servicenow walks a revoke through a ServiceNow catalog task closed complete', () => {
     expectClosedLoop(demo('--flavour', 'servicenow'), [
       'The worker opened ServiceNow catalog task SCTASK',

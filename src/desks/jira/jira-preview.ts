@@ -10,6 +10,8 @@ import { adfToText } from './adf.ts';
 import { fitWiki, wikiTextFields } from './datacenter/dc-tickets.ts';
 import { jiraIssueBody, jiraIssueParts, taskLabel, type JiraIssueBody } from './issue-body.ts';
 import type { JiraConfig, JiraTarget } from './jira-config.ts';
+import { approvalTarget } from './jira-approvals.ts';
+import { APPROVAL_DESCRIPTION, APPROVAL_SUMMARY } from '../../domain/approval-ticket-text.ts';
 import { renderRequestFields } from './service-desk/create-request.ts';
 import { isJsmTarget, type JsmTarget } from './service-desk/jsm-target.ts';
 
@@ -48,6 +50,12 @@ const BRIDGE_FIELDS = new Set(['project', 'issuetype', 'summary', 'description',
  */
 export function previewDeployment(config: JiraConfig | undefined): JiraDeployment {
   return config?.deployment === 'datacenter' ? 'datacenter' : 'cloud';
+}
+
+/** An approval ticket's target: the route's templates, else the approval defaults (as the desks open them). */
+export function approvalPreviewTarget(target: JiraTarget): JiraTarget {
+  if (isJsmTarget(target)) return { ...target, requestFields: { summary: APPROVAL_SUMMARY, description: APPROVAL_DESCRIPTION, ...target.requestFields } };
+  return approvalTarget(target);
 }
 
 /**

@@ -1,5 +1,6 @@
 /** The ServiceNow record (or catalog order) a route would open, for `preview`: the exact request body, without I/O. */
 import type { DeskTicketPreview } from '../desk-module.ts';
+import { APPROVAL_DESCRIPTION, APPROVAL_SUMMARY } from '../../domain/approval-ticket-text.ts';
 import type { TicketRequest } from '../../domain/provisioning-request.ts';
 import type { ScopeOptions } from '../../domain/template-scope.ts';
 import { catalogOrderBody, requestedItemFields } from './catalog-body.ts';
@@ -13,6 +14,11 @@ export interface ServiceNowPreview extends DeskTicketPreview {
   readonly body: Readonly<Record<string, unknown>>;
   /** A catalog route's item (name or sys_id), ordered through the Service Catalog API. */
   readonly catalogItem?: string;
+}
+
+/** An approval record's target: the route's templates, else the approval defaults (as approval-records.ts opens it). */
+export function approvalRecordTarget(target: ServiceNowTarget): ServiceNowTarget {
+  return { ...target, shortDescription: target.shortDescription ?? APPROVAL_SUMMARY, description: target.description ?? APPROVAL_DESCRIPTION };
 }
 
 const SERVICENOW_OWN = new Set(['short_description', 'description', 'correlation_id', 'correlation_display']);

@@ -16,7 +16,7 @@ function config(routes: unknown[], extra: Record<string, unknown> = {}) {
 }
 
 const PROVISION = { name: 'code', match: { appName: 'GitHub' }, jira: { project: 'OPS' } };
-const APPROVAL = { name: 'approvals', for: 'approval', match: { appName: 'GitHub' }, jira: { project: 'CAB', issueType: 'Approval' } };
+const APPROVAL = { name: 'approvals', for: 'approval', match: { appName: 'GitHub' }, jira: { project: 'CAB', issueType: 'Approval', approve: ['Approved'], deny: ['Declined'] } };
 
 describe('preview of a policy approval step', () => {
   it('skips the provisioning routes, takes the for: approval route and shows what the approval ticket asks', () => {
@@ -31,7 +31,9 @@ describe('preview of a policy approval step', () => {
     expect(result.request).toMatchObject({ taskId: '2pQdTask0003', stepId: '2pQdStepAppr3', step: 'approval' });
     expect(result.approval).toMatchObject({ asked: 'grant GitHub / Org Admin', requestedFor: 'Jane Doe <jane.doe@acme.com>', justification: 'Need admin for repo migration', duration: '7 days', state: 'APPROVAL_INSTANCE_STATE_WAITING' });
     expect(result.approval?.taskUrl).toMatch(/^https:\/\/acme\.conductor\.one\/task\//);
-    expect(result.ticket).toMatchObject({ project: 'CAB', issueType: 'Approval', labels: ['c1-task-2pQdTask0003'] });
+    // The approval ticket's own texts, as the desk opens it (src/domain/approval-ticket-text.ts).
+    expect(result.ticket).toMatchObject({ project: 'CAB', issueType: 'Approval', labels: ['c1-task-2pQdTask0003'], summary: 'Approve: Grant GitHub / Org Admin for Jane Doe' });
+    expect(result.ticket.description).toContain('ConductorOne asks for an approval: approve or deny this access request.');
     expect(result.ticket.body.properties).toEqual([{ key: 'c1-ticket-bridge', value: { taskId: '2pQdTask0003', stepId: '2pQdStepAppr3', kind: 'grant' } }]);
 
     const text = renderPreview(result);
@@ -60,7 +62,7 @@ describe('preview of a policy approval step', () => {
   it('previews an approval ticket on ServiceNow through the same desk module', () => {
     const result = previewTask(config([{ name: 'sn-approvals', for: 'approval', servicenow: { table: 'sc_task' } }]), loadFixture('policy-approval'));
     if (result.kind !== 'routed' || result.ticket.system !== 'servicenow') throw new Error('expected a ServiceNow approval ticket');
-    expect(result.ticket.body).toMatchObject({ correlation_id: '2pQdTask0003:2pQdStepAppr3' });
+    expect(result.ticket.body).toMatchObject({ correlation_id: '2pQdTask0003:2pQdStepAppr3', short_description: 'Approve: Grant GitHub / Org Admin for Jane Doe' });
     expect(renderPreview(result)).toContain('approval ticket (ServiceNow, table sc_task); preview only, nothing was created:');
   });
 });

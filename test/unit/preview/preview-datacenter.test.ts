@@ -49,9 +49,9 @@ describe('preview of a Jira Data Center desk', () => {
     expect(previewDeployment(dcSection)).toBe('datacenter');
     expect(previewDeployment(bridge.jira)).toBe('cloud');
     expect(previewDeployment(undefined)).toBe('cloud');
-    const dc = jiraDesk.preview(target, request, { timeZone: 'UTC', config: dcSection });
+    const dc = jiraDesk.preview(target, request, { timeZone: 'UTC', config: dcSection, step: 'provision' });
     expect(dc.endpoint).toBe('POST /rest/api/2/issue');
-    const cloud = jiraDesk.preview(target, request, { timeZone: 'UTC', config: bridge.jira });
+    const cloud = jiraDesk.preview(target, request, { timeZone: 'UTC', config: bridge.jira, step: 'provision' });
     expect(cloud.endpoint).toBe('POST /rest/api/3/issue');
     expect(cloud.body.fields?.description).toMatchObject({ type: 'doc', version: 1 });
     expect(cloud.summary).toBe(dc.summary);
