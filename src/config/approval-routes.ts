@@ -42,6 +42,8 @@ export function approvalRouteProblems(routes: readonly RouteView[], hasC1Api: bo
       for (const key of ['approve', 'deny']) {
         if (given(route.jira, key)) problems.push({ path: at('jira', key), message: `route "${route.name}" is a JSM approval route: its request's approvals decide, not status lists; leave ${key} out` });
       }
+      // The service-desk API shows a request's approvers, not an assignee with an email to look up in C1.
+      if (given(route.jira, 'reassign')) problems.push({ path: at('jira', 'reassign'), message: `route "${route.name}" is a JSM approval route: reassign follows a plain issue's assignee, which a JSM request's approvals do not use; leave reassign out` });
     } else if (route.jira !== undefined) {
       const missing = ['approve', 'deny'].filter((key) => !listed(route.jira, key));
       if (missing.length > 0) {

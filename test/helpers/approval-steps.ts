@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { toApprovalRequest, type ApprovalRequest } from '../../src/domain/approval-request.ts';
+import type { FakeJira } from '../../src/desks/jira/fake-jira.ts';
 import type { FakeConductorOne } from '../../src/sandbox/conductorone.ts';
 import type { RecordedRequest } from '../../src/sandbox/listen.ts';
 import type { CorrelationRecord } from '../../src/store/correlation-store.ts';
@@ -53,4 +54,16 @@ export function approvalRequest(): ApprovalRequest {
   const result = toApprovalRequest(envelope as never, envelope.payload as never, { tenant: 'acme.conductor.one' });
   if (!result.ok) throw new Error(result.problems.join('; '));
   return result.request;
+}
+
+/** Posts a Jira webhook event signed with `secret` to the bridge's /webhooks/jira, as Jira Cloud sends it; expects 2xx. */
+export async function postJiraEvent(bridge: TestBridge, jira: FakeJira, secret: string, event: Record<string, unknown>): Promise<void> {
+  const body = JSON.stringify(event);
+  const response = await bridge.app.inject({
+    method: 'POST',
+    url: '/webhooks/jira',
+    payload: body,
+    headers: { 'content-type': 'application/json', 'x-hub-signature': jira.sign(body, secret), 'x-atlassian-webhook-identifier': String(Math.random()) },
+  });
+  expect(response.statusCode).toBeLessThan(300);
 }

@@ -26,12 +26,14 @@ export function createJiraDeskTickets(options: DeskTicketsOptions<JiraConfig, Ji
   const approvalStatuses = (route: string | undefined) => approvalStatusesOf(options.routeTarget(route));
   const onSchemaMismatch = options.strictSchemas === true ? 'throw' : (report: unknown) => logger.warn({ report }, 'a Jira answer does not match the expected schema');
   const fetchOption = options.fetch === undefined ? {} : { fetch: options.fetch };
-  // Either adapter opens plain issues itself and JSM requests (routes with serviceDesk) through the request API.
+  // Either adapter opens plain issues itself and JSM requests (routes with serviceDesk) through the request API; an
+  // approval ticket is read by the route that opened it (status lists for an issue, finalDecision for a request).
   const build = (deployment: Deployment): TicketSystem =>
     deployment === 'cloud'
       ? withJsmRequests(
           createJiraTickets({ config, timeZone: options.timeZone, outcomeMap, approvalStatuses, log: logger, onSchemaMismatch }),
           cloudJsmRequests(jiraCoreClient(config, onSchemaMismatch), { baseUrl: config.baseUrl, timeZone: options.timeZone, logger }),
+          options.routeTarget,
         )
       : withJsmRequests(
           withDcApprovals(
@@ -40,6 +42,7 @@ export function createJiraDeskTickets(options: DeskTicketsOptions<JiraConfig, Ji
             approvalStatuses,
           ),
           dataCenterJsmRequests({ baseUrl: config.baseUrl, auth: dcAuth(config), timeZone: options.timeZone, logger, ...fetchOption }),
+          options.routeTarget,
         );
 
   const known = knownDeployment(config);

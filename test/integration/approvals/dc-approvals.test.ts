@@ -12,9 +12,12 @@ import { createDcClient } from '../../../src/desks/jira/datacenter/dc-client.ts'
 import { createJiraDataCenterTickets } from '../../../src/desks/jira/datacenter/dc-tickets.ts';
 import { startFakeJiraDc, type FakeJiraDc } from '../../../src/desks/jira/datacenter/fake-jira-dc.ts';
 import { wikiToText } from '../../../src/desks/jira/datacenter/wiki-markup.ts';
+import { mountFakeJsm, type FakeJsm } from '../../../src/desks/jira/service-desk/fake-jsm.ts';
+import { dataCenterJsmRequests, withJsmRequests } from '../../../src/desks/jira/service-desk/jsm-tickets.ts';
 import { approvalRequest } from '../../helpers/approval-steps.ts';
 
 let fake: FakeJiraDc;
+let jsm: FakeJsm;
 let approvals: ApprovalTickets;
 const ROUTE: ChosenRoute = { name: 'cab', desk: 'jira', target: { jira: { project: 'CAB', issueType: 'Task', labels: [], fields: {}, approve: ['Approved'], deny: ['Declined'] } } as never };
 const ANN = { name: 'ann', key: 'JIRAUSER10100', emailAddress: 'ann.lee@acme.com', displayName: 'Ann Lee', active: true };
@@ -22,6 +25,7 @@ const ANN = { name: 'ann', key: 'JIRAUSER10100', emailAddress: 'ann.lee@acme.com
 
 beforeAll(async () => {
   fake = await startFakeJiraDc();
+  jsm = mountFakeJsm(fake);
 });
 afterAll(async () => {
   await fake.close();
@@ -65,5 +69,48 @@ describe('Jira Data Center approval issues', () => {
     await expect(approvals.read(ref)).rejects.toMatchObject({ retryable: true });
     fake.remove(ref.key);
     expect(await approvals.read(ref)).toEqual({ decision: 'open', status: 'deleted', deleted: true });
+  });
+});
+
+describe('Jira Data Center approval routes with JSM requests', () => {
+  const JSM_ROUTE: ChosenRoute = { name: 'jsm-cab', desk: 'jira', target: { jira: { serviceDesk: 'ITHELP', requestType: 'Access approval', labels: [] } } as never };
+  const targets: Record<string, unknown> = { cab: ROUTE.target.jira, 'jsm-cab': JSM_ROUTE.target.jira };
+  let both: ApprovalTickets;
+
+  beforeEach(() => {
+    jsm.reset();
+    const desk = jsm.addServiceDesk('ITHELP', 'IT Help');
+    jsm.addRequestType(desk, 'Access approval', [
+      { fieldId: 'summary', name: 'Summary', required: true },
+      { fieldId: 'description', name: 'Description', required: false },
+    ]);
+    jsm.addUser({ accountId: 'mia', displayName: 'Mia Manager', emailAddress: 'mia@acme.com' });
+    const auth = { token: 'dc-personal-access-token' };
+    const base = withDcApprovals(createJiraDataCenterTickets({ config: { baseUrl: fake.url, ...auth, erroredResolutions: [] } }), createDcClient({ baseUrl: fake.url, auth }), (route) =>
+      route === 'cab' ? { approve: ['Approved'], deny: ['Declined'] } : undefined,
+    );
+    const tickets = withJsmRequests(base, dataCenterJsmRequests({ baseUrl: fake.url, auth, timeZone: 'UTC' }), (route) => targets[route ?? ''] as never);
+    if (tickets.approvals === undefined) throw new Error('no approvals');
+    both = tickets.approvals;
+  });
+
+  it('a JSM route opens a request decided by its approvals, never its status; its last comment is the approver\'s words', async () => {
+    const ref = { ...(await both.create({ request: approvalRequest(), route: JSM_ROUTE })), route: 'jsm-cab' };
+    expect(ref.key).toBe('ITHELP-1');
+    expect((jsm.creates[0]?.['requestFieldValues'] as Record<string, string>)['summary']).toMatch(/^Approve: /);
+    const manager = jsm.addApproval(ref.key, 'Manager approval', ['mia']);
+    fake.transition(ref.key, 'Approved', 'done');
+    expect(await both.read(ref)).toMatchObject({ decision: 'open' });
+    fake.addComment(ref.key, 'Fine by the manager', ANN);
+    jsm.decide(ref.key, manager, 'mia', 'approved');
+    expect(await both.read(ref)).toEqual({ decision: 'approve', status: '"Manager approval" approved by Mia Manager', words: 'Fine by the manager' });
+  });
+
+  it('a plain approval route on the same desk keeps its status lists', async () => {
+    const ref = { ...(await both.create({ request: approvalRequest(), route: ROUTE })), route: 'cab' };
+    expect(ref.key).toMatch(/^CAB-/);
+    expect(jsm.creates).toHaveLength(0);
+    fake.transition(ref.key, 'Approved', 'done');
+    expect(await both.read(ref)).toMatchObject({ decision: 'approve', status: 'Approved' });
   });
 });

@@ -12,7 +12,7 @@ import { adfToText } from '../../../src/desks/jira/adf.ts';
 import { startFakeJira, type FakeJira } from '../../../src/desks/jira/fake-jira.ts';
 import { reconcile } from '../../../src/jobs/reconcile.ts';
 import { startFakeConductorOne, type FakeConductorOne } from '../../../src/sandbox/conductorone.ts';
-import { APPROVAL_STEP, approvalTicketCreated, callbackBody, callbacksTo, deliverApproval, recordIn } from '../../helpers/approval-steps.ts';
+import { APPROVAL_STEP, approvalTicketCreated, callbackBody, callbacksTo, deliverApproval, postJiraEvent, recordIn } from '../../helpers/approval-steps.ts';
 import { startTestBridge, type TestBridge } from '../../helpers/test-bridge.ts';
 import { checksSettled } from '../../helpers/ticket-checks.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
@@ -50,16 +50,7 @@ afterEach(() => {
   jira.inject([]);
 });
 
-async function postEvent(event: Record<string, unknown>) {
-  const body = JSON.stringify(event);
-  const response = await bridge.app.inject({
-    method: 'POST',
-    url: '/webhooks/jira',
-    payload: body,
-    headers: { 'content-type': 'application/json', 'x-hub-signature': jira.sign(body, SECRET), 'x-atlassian-webhook-identifier': String(Math.random()) },
-  });
-  expect(response.statusCode).toBeLessThan(300);
-}
+const postEvent = (event: Record<string, unknown>) => postJiraEvent(bridge, jira, SECRET, event);
 
 /** An approval step with its issue open in CAB. */
 async function openApproval() {

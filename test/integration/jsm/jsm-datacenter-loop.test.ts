@@ -49,7 +49,7 @@ beforeEach(() => {
   if (chosen === undefined) throw new Error('no route');
   route = chosen;
   const base = createJiraDataCenterTickets({ config: { baseUrl: fake.url, token: PAT, erroredResolutions: ['Declined'], indexLagSeconds: 0 } });
-  tickets = withJsmRequests(base, dataCenterJsmRequests({ baseUrl: fake.url, auth: { token: PAT }, timeZone: 'UTC' }));
+  tickets = withJsmRequests(base, dataCenterJsmRequests({ baseUrl: fake.url, auth: { token: PAT }, timeZone: 'UTC' }), () => route.target.jira);
 });
 
 /** Jane as Data Center knows her (username jdoe) and as JSM may raise for her. */

@@ -73,4 +73,11 @@ describe('approval routes', () => {
       { path: ['routes', 0, 'jira', 'approve'], message: 'route "portal" is a JSM approval route: its request\'s approvals decide, not status lists; leave approve out' },
     ]);
   });
+
+  it('a JSM approval route refuses reassign, even with conductorone.api: its approvals have no assignee to follow', () => {
+    const jsm = { name: 'portal', for: 'approval' as const, jira: { serviceDesk: 'ITHELP', requestType: 'Access approval', reassign: 'assignee' } };
+    expect(approvalRouteProblems([jsm], true)).toEqual([
+      { path: ['routes', 0, 'jira', 'reassign'], message: expect.stringMatching(/^route "portal" is a JSM approval route: reassign follows a plain issue's assignee/) },
+    ]);
+  });
 });

@@ -10,12 +10,14 @@ import type { Client } from 'jira.js/core';
 import type { Logger } from 'pino';
 import type { ChosenRoute } from '../../../domain/routing.ts';
 import type { TicketRef } from '../../../domain/ticket.ts';
+import type { ApprovalTickets } from '../../approval-tickets.ts';
 import { TicketSystemError } from '../../ticket-error.ts';
 import type { CreateTicketInput, TicketSystem } from '../../ticket-system.ts';
 import { createDcClient, type DcAuth } from '../datacenter/dc-client.ts';
 import { fitWiki } from '../datacenter/dc-tickets.ts';
 import { createDcUserFinder } from '../datacenter/find-user-dc.ts';
 import { cloudUserSearch, createCloudUserFinder } from '../find-user-cloud.ts';
+import { createJsmApprovals, type JsmApprovalsDeps } from './approval-requests.ts';
 import { cloudCorrelationWriter, dataCenterCorrelationWriter, type CorrelationWriter } from './correlation-writer.ts';
 import { createJsmRequest, type JsmRequestDeps } from './create-request.ts';
 import type { CreateRequestBody, JsmApi } from './jsm-api.ts';
@@ -43,6 +45,8 @@ export interface JsmRequests {
   /** A request found again by its label (crash recovery): its service desk's project and its portal link, as at create. */
   found(ref: TicketRef, target: JsmTarget): Promise<TicketRef>;
   onlineChecks(routes: ReadonlyArray<[who: string, target: JsmTargetFields]>): OnlineCheck[];
+  /** Approval requests of `for: approval` JSM routes; the approver's words are the request's last comment (`lastComment`). */
+  approvals(lastComment?: JsmApprovalsDeps['lastComment']): ApprovalTickets;
 }
 
 export function createJsmRequests(options: JsmRequestsOptions): JsmRequests {
@@ -88,6 +92,7 @@ export function createJsmRequests(options: JsmRequestsOptions): JsmRequests {
       return { ...ref, container: desk.projectKey, url: request._links?.web ?? ref.url };
     },
     onlineChecks: (routes) => jsmOnlineChecks(deps, routes),
+    approvals: (lastComment) => createJsmApprovals({ ...deps, ...(lastComment === undefined ? {} : { lastComment }) }, jsmTargetOf, { timeZone: options.timeZone }),
   };
 }
 
@@ -96,10 +101,32 @@ function jsmTargetOf(route: ChosenRoute): JsmTarget | undefined {
   return target !== undefined && isJsmTarget(target) ? target : undefined;
 }
 
-/** The desk's adapter, with the creates (and the finds after a crash) of JSM routes sent to `jsm`. */
-export function withJsmRequests(base: TicketSystem, jsm: JsmRequests): TicketSystem {
+/**
+ * The plain approval issues of `base`, with those of JSM routes sent to `jsm`: a read goes by the route that opened the
+ * ticket (`routeTarget(ref.route)`), so a JSM request is decided by its approvals' finalDecision and a plain issue by
+ * its route's status lists. JSM's Approval carries no comment: the approver's words are the request's last comment,
+ * read as on a plain issue.
+ */
+function withJsmApprovals(plain: ApprovalTickets, jsm: JsmRequests, routeTarget: (route: string | undefined) => JsmTargetFields | undefined): ApprovalTickets {
+  const requests = jsm.approvals(async (ref) => (await plain.read(ref)).words);
+  const isJsmRoute = (route: string | undefined) => {
+    const target = routeTarget(route);
+    return target !== undefined && isJsmTarget(target);
+  };
+  return {
+    create: (input) => (jsmTargetOf(input.route) === undefined ? plain.create(input) : requests.create(input)),
+    read: (ref) => (isJsmRoute(ref.route) ? requests.read(ref) : plain.read(ref)),
+  };
+}
+
+/**
+ * The desk's adapter, with the creates (and the finds after a crash) of JSM routes sent to `jsm`, and their approval
+ * requests too; `routeTarget` is a route's jira target by name.
+ */
+export function withJsmRequests(base: TicketSystem, jsm: JsmRequests, routeTarget: (route: string | undefined) => JsmTargetFields | undefined): TicketSystem {
   return {
     ...base,
+    ...(base.approvals === undefined ? {} : { approvals: withJsmApprovals(base.approvals, jsm, routeTarget) }),
     create(input) {
       const target = jsmTargetOf(input.route);
       return target === undefined ? base.create(input) : jsm.create(input, target);
