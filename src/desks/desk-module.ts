@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { DeepReadonly } from '../config/schema-parts.ts';
+import type { TicketRequest } from '../domain/provisioning-request.ts';
 import type { TicketEventDeps } from '../ingest/report-ticket-event.ts';
 import type { TicketSystem } from './ticket-system.ts';
 
@@ -33,6 +34,26 @@ export interface DeskTicketsOptions<Instance, Target> {
 
 export type OnlineCheck = [string, () => Promise<string>];
 
+/** What `preview` shows of the ticket a desk would receive: where it goes, how it reads, and the exact request. */
+export interface DeskTicketPreview {
+  /** The desk's kind. */
+  readonly system: string;
+  /** For people: `Jira, project OPS, issue type Task`. */
+  readonly where: string;
+  /** Short, for the preview table: `jira OPS`. */
+  readonly container: string;
+  /** The call that would open it: `POST /rest/api/3/issue`. */
+  readonly endpoint: string;
+  readonly summary: string;
+  /** The description as text (as the desk would show it). */
+  readonly description: string;
+  readonly labels: readonly string[];
+  /** The route's extra fields, rendered. */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** The request body, exactly. */
+  readonly body: unknown;
+}
+
 /**
  * Everything particular to one desk kind. Code outside src/desks iterates the registry's modules instead of naming
  * kinds, so a new kind is its folder plus one line in registry.ts.
@@ -57,6 +78,12 @@ export interface DeskModule<Kind extends string = string, I extends z.ZodType = 
   webhook(deps: DeskWebhookDeps, config: DeepReadonly<z.output<I>>): (app: FastifyInstance) => Promise<void>;
   /** Loads what the first job would otherwise wait for (a worker calls it before taking jobs). */
   prepare?(): Promise<void>;
+  /**
+   * The ticket a route's target would open for a task, built without I/O (`preview` and the console's dry run).
+   * `config` is the desk's section, when the preview knows it (what differs per instance: Cloud or Data Center);
+   * `step` says whether it is an approval ticket (its own default texts).
+   */
+  preview?(target: DeepReadonly<z.output<T>>, request: TicketRequest, options: { timeZone: string; config: DeepReadonly<z.output<I>> | undefined; step: 'provision' | 'approval' }): DeskTicketPreview;
   /** Extra checks of check-config --online, for this desk and the routes that send tickets to it. */
   onlineChecks?(desk: DeskId, config: DeepReadonly<z.output<I>>, targets: ReadonlyArray<[string, DeepReadonly<z.output<T>>]>, fetchImpl: typeof globalThis.fetch): OnlineCheck[];
 }

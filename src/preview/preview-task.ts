@@ -1,77 +1,99 @@
 /**
  * The dry run behind `c1-ticket-bridge preview` (and the operator console): which route takes a ConductorOne task,
- * why each earlier route did not, and the ticket exactly as its desk would receive it. Pure: nothing is created,
- * nothing is sent, no clock or environment is read.
+ * why each earlier route did not, and the ticket exactly as its desk would receive it. Provisioning steps and
+ * policy approval steps alike. Pure: nothing is created, nothing is sent, no clock or environment is read.
  */
-import { C1_EVENT, webhookEnvelopeSchema } from '../c1/schemas.ts';
+import { C1_EVENT, policyApprovalStepPayloadSchema, webhookEnvelopeSchema, type WebhookEnvelope } from '../c1/schemas.ts';
 import type { BridgeConfig } from '../config/schema.ts';
+import { toApprovalRequest } from '../domain/approval-request.ts';
+import { humanDuration } from '../domain/duration.ts';
 import { noRouteComment } from '../domain/outcome-comment.ts';
-import { toProvisioningRequest, type ProvisioningRequest } from '../domain/provisioning-request.ts';
-import { decideRoute, type RouteVerdict } from '../domain/routing.ts';
-import { adfToText } from '../desks/jira/adf.ts';
-import { jiraIssueBody, type JiraIssueBody } from '../desks/jira/issue-body.ts';
-import { catalogOrderBody, requestedItemFields } from '../desks/servicenow/catalog-body.ts';
-import { serviceNowRecordBody } from '../desks/servicenow/record-body.ts';
+import { toProvisioningRequest, type ProvisioningRequest, type ProvisioningResult } from '../domain/provisioning-request.ts';
+import { decideRoute, type ChosenRoute, type RouteVerdict } from '../domain/routing.ts';
+import type { DeskModule } from '../desks/desk-module.ts';
+import { DESK_MODULES, deskModule, type AnyDeskModule } from '../desks/registry.ts';
 
-export type PreviewConfig = Pick<BridgeConfig, 'routes' | 'defaultRoute' | 'conductorone' | 'templates'>;
+export type PreviewConfig = Pick<BridgeConfig, 'routes' | 'defaultRoute' | 'conductorone' | 'templates'> & Partial<Pick<BridgeConfig, 'deskInstances'>>;
 
-export interface JiraPreview {
-  readonly system: 'jira';
-  readonly project: string;
-  readonly issueType: string;
-  readonly summary: string;
-  /** The description as text (it is sent as ADF, in `body`). */
-  readonly description: string;
-  readonly labels: readonly string[];
-  /** The route's extra fields, rendered. */
-  readonly fields: Readonly<Record<string, unknown>>;
-  /** `POST /rest/api/3/issue`, exactly. */
-  readonly body: JiraIssueBody;
+/** The ticket of any desk kind in the registry, as its module previews it. */
+export type TicketPreview = ReturnType<NonNullable<AnyDeskModule['preview']>>;
+
+/** What an approval ticket asks (src/domain/approval-request.ts), as the approver will read it. */
+export interface ApprovalPreview {
+  readonly asked: string;
+  readonly requestedFor: string;
+  readonly requestedBy: string;
+  readonly justification?: string;
+  readonly duration?: string;
+  readonly taskUrl: string;
+  /** The approval's state when ConductorOne sent the step. */
+  readonly state?: string;
 }
-
-export interface ServiceNowPreview {
-  readonly system: 'servicenow';
-  readonly table: string;
-  readonly summary: string;
-  readonly description: string;
-  readonly labels: readonly string[];
-  /** The route's extra fields, rendered. */
-  readonly fields: Readonly<Record<string, string>>;
-  /** `POST /api/now/table/<table>`, exactly; for a catalog route the `order_now` body (its user is looked up then). */
-  readonly body: Readonly<Record<string, unknown>>;
-  /** A catalog route's item (name or sys_id), ordered through the Service Catalog API. */
-  readonly catalogItem?: string;
-}
-
-export type TicketPreview = JiraPreview | ServiceNowPreview;
 
 export type PreviewResult =
-  /** The payload is not a provisioning step the bridge would accept. */
+  /** The payload is not a step the bridge would accept. */
   | { readonly kind: 'refused'; readonly problems: readonly string[] }
   | {
       readonly kind: 'routed';
+      readonly step: 'provision' | 'approval';
       readonly request: ProvisioningRequest;
       readonly verdicts: readonly RouteVerdict[];
       readonly route: string;
       /** Who the access is for: the task's user. */
       readonly requestedFor: string;
       readonly ticket: TicketPreview;
+      /** For an approval step: what the approval ticket asks. */
+      readonly approval?: ApprovalPreview;
     }
   | {
       readonly kind: 'unrouted';
+      readonly step: 'provision' | 'approval';
       readonly request: ProvisioningRequest;
       readonly verdicts: readonly RouteVerdict[];
       readonly requestedFor: string;
-      /** The errored callback's comment ConductorOne would receive. */
+      /** A provisioning step: the errored callback's comment ConductorOne would receive; an approval: what it is answered. */
       readonly comment: string;
     };
 
-const BRIDGE_FIELDS = new Set(['project', 'issuetype', 'summary', 'description', 'labels']);
-const SERVICENOW_OWN = new Set(['short_description', 'description', 'correlation_id', 'correlation_display']);
-
-function personLine(request: ProvisioningRequest): string {
-  const { name, email, id } = request.subject;
+function personLine(person: { readonly name?: string; readonly email?: string; readonly id?: string }): string {
+  const { name, email, id } = person;
   return [name ?? id ?? 'unknown', email === undefined ? '' : `<${email}>`].filter((part) => part !== '').join(' ');
+}
+
+function approvalPreview(request: ProvisioningRequest & { approval?: { state?: string } }): ApprovalPreview {
+  return {
+    asked: `${request.kind} ${request.app.name ?? request.app.id} / ${request.entitlement.name ?? request.entitlement.id}`,
+    requestedFor: personLine(request.subject),
+    requestedBy: personLine(request.requester),
+    ...(request.justification === undefined ? {} : { justification: request.justification }),
+    ...(request.grantDurationSeconds === undefined ? {} : { duration: humanDuration(request.grantDurationSeconds) }),
+    taskUrl: request.taskUrl,
+    ...(request.approval?.state === undefined ? {} : { state: request.approval.state }),
+  };
+}
+
+/** The module and instance section of the desk a route sends to: its `desk:`, else the kind its target names. */
+function deskOf(config: PreviewConfig, chosen: ChosenRoute): { module: DeskModule; section: unknown } {
+  const instance = config.deskInstances?.find((desk) => desk.name === chosen.desk);
+  const target = chosen.target as Readonly<Record<string, unknown>>;
+  const module = (instance === undefined ? undefined : deskModule(instance.kind)) ?? (DESK_MODULES as readonly DeskModule[]).find((desk) => target[desk.kind] !== undefined);
+  if (module === undefined) throw new Error(`route ${chosen.name} has no target`);
+  return { module, section: instance?.config };
+}
+
+function ticketOf(config: PreviewConfig, chosen: ChosenRoute, request: ProvisioningRequest, step: 'provision' | 'approval'): TicketPreview {
+  const { module, section } = deskOf(config, chosen);
+  const target = (chosen.target as Readonly<Record<string, unknown>>)[module.kind];
+  if (target === undefined || module.preview === undefined) throw new Error(`route ${chosen.name}: ${module.label} tickets cannot be previewed`);
+  return module.preview(target as never, request, { timeZone: config.templates.timeZone, config: section as never, step }) as TicketPreview;
+}
+
+function requestOf(config: PreviewConfig, envelope: WebhookEnvelope): ProvisioningResult | { ok: false; problems: string[] } {
+  const options = { tenant: config.conductorone.tenant };
+  if (envelope.event !== C1_EVENT.policyApprovalStep) return toProvisioningRequest(envelope, options);
+  const payload = policyApprovalStepPayloadSchema.safeParse(envelope.payload ?? {});
+  if (!payload.success) return { ok: false, problems: payload.error.issues.map((issue) => `payload.${issue.path.join('.')}: ${issue.message}`) };
+  return toApprovalRequest(envelope, payload.data, options);
 }
 
 /**
@@ -83,55 +105,19 @@ export function previewTask(config: PreviewConfig, payload: unknown): PreviewRes
   const envelope = webhookEnvelopeSchema.safeParse(payload);
   if (!envelope.success) return { kind: 'refused', problems: envelope.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`) };
   if (envelope.data.event === C1_EVENT.test) return { kind: 'refused', problems: ['a test webhook (PayloadTest): the bridge answers it at once and opens no ticket'] };
-  const built = toProvisioningRequest(envelope.data, { tenant: config.conductorone.tenant });
+  const built = requestOf(config, envelope.data);
   if (!built.ok) return { kind: 'refused', problems: built.problems };
   const request = built.request;
+  const step = request.step ?? 'provision';
   const { chosen, verdicts } = decideRoute(config, request);
-  const requestedFor = personLine(request);
+  const requestedFor = personLine(request.subject);
   if (chosen === undefined) {
-    const comment = noRouteComment(request.app.name ?? request.app.id, request.entitlement.name ?? request.entitlement.id, request.kind);
-    return { kind: 'unrouted', request, verdicts, requestedFor, comment };
+    const comment =
+      step === 'approval'
+        ? 'no approval route: no route with for: approval takes this step; ConductorOne is answered 422 no_approval_route and nothing is written (never a deny)'
+        : noRouteComment(request.app.name ?? request.app.id, request.entitlement.name ?? request.entitlement.id, request.kind);
+    return { kind: 'unrouted', step, request, verdicts, requestedFor, comment };
   }
-  const options = { timeZone: config.templates.timeZone };
-  const { jira, servicenow } = chosen.target;
-  let ticket: TicketPreview;
-  if (jira !== undefined) {
-    const body = jiraIssueBody(jira, request, options);
-    ticket = {
-      system: 'jira',
-      project: jira.project ?? jira.serviceDesk ?? '',
-      issueType: jira.issueType,
-      summary: body.fields.summary,
-      description: adfToText(body.fields.description),
-      labels: body.fields.labels,
-      fields: Object.fromEntries(Object.entries(body.fields).filter(([name]) => !BRIDGE_FIELDS.has(name))),
-      body,
-    };
-  } else if (servicenow?.catalogItem !== undefined) {
-    const marks = requestedItemFields(servicenow, request, options);
-    ticket = {
-      system: 'servicenow',
-      table: servicenow.table,
-      catalogItem: servicenow.catalogItem,
-      summary: `order of catalog item "${servicenow.catalogItem}"`,
-      description: marks['description'] ?? '',
-      labels: [],
-      fields: Object.fromEntries(Object.entries(marks).filter(([name]) => !SERVICENOW_OWN.has(name))),
-      body: { ...catalogOrderBody(servicenow, request, options) },
-    };
-  } else if (servicenow !== undefined) {
-    const body = serviceNowRecordBody(servicenow, request, options);
-    ticket = {
-      system: 'servicenow',
-      table: servicenow.table,
-      summary: body['short_description'] ?? '',
-      description: body['description'] ?? '',
-      labels: [],
-      fields: Object.fromEntries(Object.entries(body).filter(([name]) => !SERVICENOW_OWN.has(name))),
-      body,
-    };
-  } else {
-    throw new Error(`route ${chosen.name} has no target`);
-  }
-  return { kind: 'routed', request, verdicts, route: chosen.name, requestedFor, ticket };
+  const ticket = ticketOf(config, chosen, request, step);
+  return { kind: 'routed', step, request, verdicts, route: chosen.name, requestedFor, ticket, ...(step === 'approval' ? { approval: approvalPreview(request) } : {}) };
 }

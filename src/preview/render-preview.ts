@@ -1,17 +1,5 @@
 /** Text for a person reading a preview: the routing decision, then the ticket as the desk would receive it. */
-import type { PreviewResult, TicketPreview } from './preview-task.ts';
-
-const ENDPOINT = { jira: 'POST /rest/api/3/issue', servicenow: 'POST /api/now/table/' } as const;
-
-function where(ticket: TicketPreview): string {
-  if (ticket.system === 'jira') return `Jira, project ${ticket.project}, issue type ${ticket.issueType}`;
-  return ticket.catalogItem === undefined ? `ServiceNow, table ${ticket.table}` : `ServiceNow, catalog item "${ticket.catalogItem}", tracked as ${ticket.table}`;
-}
-
-function endpoint(ticket: TicketPreview): string {
-  if (ticket.system === 'jira') return ENDPOINT.jira;
-  return ticket.catalogItem === undefined ? `${ENDPOINT.servicenow}${ticket.table}` : `POST /api/sn_sc/servicecatalog/items/<${ticket.catalogItem}>/order_now`;
-}
+import type { PreviewResult } from './preview-task.ts';
 
 function indented(text: string, prefix = '    '): string[] {
   return text.split('\n').map((line) => `${prefix}${line}`.trimEnd());
@@ -29,15 +17,28 @@ export function renderPreview(result: PreviewResult): string[] {
   ];
   if (result.verdicts.length === 0) lines.push('  (no routes configured)');
   if (result.kind === 'unrouted') {
+    if (result.step === 'approval') return [...lines, `  ${result.comment}`];
     return [...lines, '  no route matches and there is no defaultRoute: no ticket; ConductorOne gets an errored callback:', ...indented(result.comment)];
   }
   if (result.route === 'defaultRoute') lines.push('  take  defaultRoute (no route matched)');
-  const { ticket } = result;
+  const { ticket, approval } = result;
   const fields = Object.keys(ticket.fields).length === 0 ? 'none' : JSON.stringify(ticket.fields);
+  if (approval !== undefined) {
+    lines.push(
+      '',
+      `approval route ${result.route}: the ticket asks a person to approve or deny; their decision is ConductorOne's answer:`,
+      `  asked:         ${approval.asked}`,
+      `  for:           ${approval.requestedFor}`,
+      `  by:            ${approval.requestedBy}`,
+      `  justification: ${approval.justification ?? 'none given'}`,
+      `  duration:      ${approval.duration ?? 'not limited'}`,
+      `  in C1:         ${approval.taskUrl}`,
+    );
+  }
   return [
     ...lines,
     '',
-    `ticket (${where(ticket)}); preview only, nothing was created:`,
+    `${approval === undefined ? 'ticket' : 'approval ticket'} (${ticket.where}); preview only, nothing was created:`,
     `  summary:       ${ticket.summary}`,
     `  labels:        ${ticket.labels.length === 0 ? 'none' : ticket.labels.join(', ')}`,
     `  fields:        ${fields}`,
@@ -45,7 +46,7 @@ export function renderPreview(result: PreviewResult): string[] {
     '  description:',
     ...indented(ticket.description, '    | '),
     // One line of JSON: exactly the request body, ready to compare or to replay by hand.
-    `  body (${endpoint(ticket)}):`,
+    `  body (${ticket.endpoint}):`,
     `    ${JSON.stringify(ticket.body)}`,
   ];
 }
@@ -60,9 +61,8 @@ export function renderPreviewTable(rows: readonly PreviewRow[]): string[] {
   const cells = rows.map(({ name, result }) => {
     if (result.kind === 'refused') return [name, '-', '(not accepted)', '-', result.problems[0] ?? ''];
     const task = result.request.taskId;
-    if (result.kind === 'unrouted') return [name, task, '(no route)', '-', 'errored callback: no route matches'];
-    const desk = result.ticket.system === 'jira' ? `jira ${result.ticket.project}` : `servicenow ${result.ticket.table}`;
-    return [name, task, result.route, desk, result.ticket.summary];
+    if (result.kind === 'unrouted') return [name, task, '(no route)', '-', result.step === 'approval' ? 'no approval route: 422 no_approval_route' : 'errored callback: no route matches'];
+    return [name, task, result.route, result.ticket.container, result.ticket.summary];
   });
   const header = ['payload', 'task', 'route', 'desk', 'summary'];
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((row) => (row[column] ?? '').length)));

@@ -1,14 +1,26 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { fixtureBody } from '../c1/sample-payloads.ts';
+import { APPROVAL_FIXTURE, fixtureBody } from '../c1/sample-payloads.ts';
 import type { SandboxPeers } from './sandbox-peers.ts';
 
 export const SAMPLES = {
   grant: { fixture: 'provision-grant', label: 'a grant: GitHub Org Admin for Jane Doe (routed to Jira)' },
   revoke: { fixture: 'provision-revoke', label: 'a revoke: Salesforce System Administrator from Jane Doe (routed to ServiceNow)' },
+  approval: { fixture: APPROVAL_FIXTURE, label: 'an approval: may Jane Doe have GitHub Org Admin? (a policy approval step, routed to Jira project CAB)' },
 } as const;
 export type SampleName = keyof typeof SAMPLES;
 
 export const JIRA_RESOLUTIONS = ['Done', "Won't Do"] as const;
+/** An approval issue's decisions: the statuses the sandbox's `for: approval` route lists as approve and deny. */
+export const JIRA_DECISIONS = ['Approved', 'Declined'] as const;
+/** The sandbox Jira's project for approval tickets (the `for: approval` route's). */
+export const APPROVAL_PROJECT = 'CAB';
+
+/** What the page offers on an open issue: approve or deny on an approval ticket, a resolution on any other. */
+export type SandboxResolution = (typeof JIRA_RESOLUTIONS)[number] | (typeof JIRA_DECISIONS)[number];
+
+export function jiraChoices(project: string): readonly SandboxResolution[] {
+  return project === APPROVAL_PROJECT ? JIRA_DECISIONS : JIRA_RESOLUTIONS;
+}
 export const SERVICENOW_CLOSINGS = { 'Closed Complete': 3, 'Closed Incomplete': 4 } as const;
 export type ServiceNowClosing = keyof typeof SERVICENOW_CLOSINGS;
 
@@ -45,7 +57,7 @@ export interface SandboxActions {
   activity: ActivityEntry[];
   send(sample: SampleName): Promise<SentDelivery>;
   resend(id: string): Promise<SentDelivery | undefined>;
-  resolveJira(key: string, resolution: (typeof JIRA_RESOLUTIONS)[number]): Promise<Answer>;
+  resolveJira(key: string, resolution: SandboxResolution): Promise<Answer>;
   closeServiceNow(sysId: string, closing: ServiceNowClosing): Promise<Answer>;
 }
 
@@ -79,7 +91,8 @@ export function createSandboxActions(peers: SandboxPeers, publicUrl: string, bri
       const callbackToken = `sbx${randomBytes(12).toString('base64url')}`;
       body.payload.taskView.task.id = taskId;
       body.webhookId = `sbxDelivery${suffix}`;
-      body.callbackUrl = peers.c1.callbackUrl(callbackToken);
+      // An approval step's callback takes only approve / deny / reassign bodies: the fake checks them against C1's OpenAPI.
+      body.callbackUrl = sample === 'approval' ? peers.c1.approvalCallbackUrl(callbackToken) : peers.c1.callbackUrl(callbackToken);
       const bytes = Buffer.from(JSON.stringify(body));
       const token = await sign(bytes);
       const delivery: SentDelivery = { id: suffix, sample, taskId, callbackToken, bytes, token, signedAt: clock(), answers: [] };
@@ -102,7 +115,8 @@ export function createSandboxActions(peers: SandboxPeers, publicUrl: string, bri
     async resolveJira(key, resolution) {
       const event = JSON.stringify(peers.jira.transition(key, resolution, 'done', resolution));
       const answer = await post('/webhooks/jira', event, { 'x-hub-signature': peers.jira.sign(event, peers.secrets.jira) });
-      note(`An agent resolved ${key} as ${resolution}; Jira's webhook got ${answer.status.toString()}`);
+      const decision = (JIRA_DECISIONS as readonly string[]).includes(resolution);
+      note(`${decision ? 'An approver moved' : 'An agent resolved'} ${key} ${decision ? 'to' : 'as'} ${resolution}; Jira's webhook got ${answer.status.toString()}`);
       return answer;
     },
     async closeServiceNow(sysId, closing) {

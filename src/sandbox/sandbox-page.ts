@@ -1,6 +1,7 @@
 import { html, page, type SafeHtml } from '../http/html.ts';
 import type { CorrelationRecord } from '../store/correlation-store.ts';
-import { JIRA_RESOLUTIONS, SAMPLES, SERVICENOW_CLOSINGS, type SandboxActions } from './sandbox-actions.ts';
+import { APPROVAL_PROJECT, jiraChoices, SAMPLES, SERVICENOW_CLOSINGS, type SandboxActions } from './sandbox-actions.ts';
+import { SANDBOX_JIRA } from './sandbox-jira.ts';
 import type { SandboxPeers } from './sandbox-peers.ts';
 
 export interface SandboxView {
@@ -40,7 +41,7 @@ function jiraIssues(view: SandboxView): SafeHtml {
   return html`<table id="jira-issues"><thead><tr><th scope="col">issue</th><th scope="col">summary</th><th scope="col">status</th><th scope="col">resolution</th><th scope="col">labels</th><th scope="col">resolve</th></tr></thead><tbody>
 ${issues.map(
   (issue) => html`<tr data-ticket="${issue.key}"><td><code>${issue.key}</code></td><td>${issue.fields.summary}</td><td class="status">${issue.status.name}</td><td>${issue.resolution ?? 'Unresolved'}</td><td>${issue.fields.labels.join(', ')}</td>
-<td>${issue.status.category === 'done' ? html`<span class="muted">resolved</span>` : JIRA_RESOLUTIONS.map((resolution) => button('/sandbox/jira/resolve', { key: issue.key, resolution }, resolution))}</td></tr>`,
+<td>${issue.status.category === 'done' ? html`<span class="muted">resolved</span>` : jiraChoices(issue.fields.project.key).map((resolution) => button('/sandbox/jira/resolve', { key: issue.key, resolution }, resolution))}</td></tr>`,
 )}
 </tbody></table>`;
 }
@@ -76,7 +77,7 @@ ${received.map((request) => html`<tr data-task="${taskOf(request.path)}"><td><co
 /** The part of the page that changes on its own: fetched again every 1.5 s by the page's one script. */
 export function renderSandboxLive(view: SandboxView): SafeHtml {
   return html`<section aria-labelledby="h-deliveries"><h2 id="h-deliveries">2. What ConductorOne sent, and what the bridge answered</h2>${deliveries(view)}</section>
-<section aria-labelledby="h-jira"><h2 id="h-jira">3. Sandbox Jira (project OPS)</h2>${jiraIssues(view)}</section>
+<section aria-labelledby="h-jira"><h2 id="h-jira">3. Sandbox ${SANDBOX_JIRA[view.peers.flavour].label} (approvals in project ${APPROVAL_PROJECT})</h2>${jiraIssues(view)}</section>
 <section aria-labelledby="h-sn"><h2 id="h-sn">3. Sandbox ServiceNow (catalog tasks)</h2>${serviceNowRecords(view)}</section>
 <section aria-labelledby="h-callbacks"><h2 id="h-callbacks">4. Callbacks ConductorOne received</h2>${callbacks(view)}</section>
 <section aria-labelledby="h-activity"><h2 id="h-activity">Activity</h2><ul>${view.actions.activity.map((entry) => html`<li><time>${entry.at.slice(11, 19)}</time> ${entry.text}</li>`)}</ul></section>`;

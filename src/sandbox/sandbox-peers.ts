@@ -1,13 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import { configSchema, type BridgeConfig } from '../config/schema.ts';
+import { APPROVAL_PROJECT } from './sandbox-actions.ts';
 import { startFakeConductorOne, type FakeConductorOne } from './conductorone.ts';
-import { startFakeJira, type FakeJira } from '../desks/jira/fake-jira.ts';
+import type { FakeJira } from '../desks/jira/fake-jira.ts';
+import { SANDBOX_JIRA } from './sandbox-jira.ts';
 import { startFakeServiceNow, type FakeServiceNow } from '../desks/servicenow/fake-servicenow.ts';
+
+/** Which Jira the sandbox stands in for (`BRIDGE_SANDBOX_FLAVOUR`). */
+export type SandboxFlavour = keyof typeof SANDBOX_JIRA;
+export const SANDBOX_FLAVOURS = Object.keys(SANDBOX_JIRA) as SandboxFlavour[];
+
+/** An issue as the sandbox page shows it: what every flavour's fake Jira keeps. */
+export interface SandboxIssue {
+  key: string;
+  fields: { summary: string; labels: string[]; project: { key: string } };
+  status: { name: string; category: 'new' | 'indeterminate' | 'done' };
+  resolution: string | null;
+}
+
+/** What the sandbox page and its actions use of the sandbox Jira, whichever flavour runs. */
+export type SandboxJira = Pick<FakeJira, 'url' | 'transition' | 'sign' | 'close'> & { issues: ReadonlyMap<string, SandboxIssue> };
 
 /** The peers of a sandbox bridge, each a real HTTP server on 127.0.0.1 speaking its system's wire format. */
 export interface SandboxPeers {
+  flavour: SandboxFlavour;
   c1: FakeConductorOne;
-  jira: FakeJira;
+  jira: SandboxJira;
   servicenow: FakeServiceNow;
   /** What the sandbox desks sign their events with (the bridge is configured with the same). */
   secrets: { jira: string; servicenow: string };
@@ -16,15 +34,15 @@ export interface SandboxPeers {
   close(): Promise<void>;
 }
 
-const JIRA_CREDENTIALS = { email: 'bridge@sandbox.example', apiToken: 'sandbox-jira-token' };
 const SERVICENOW_CREDENTIALS = { username: 'bridge', password: 'sandbox-sn-password' };
 
-export async function startSandboxPeers(): Promise<SandboxPeers> {
+export async function startSandboxPeers(flavour: SandboxFlavour = 'cloud'): Promise<SandboxPeers> {
   const c1 = await startFakeConductorOne('sandbox.conductor.one');
-  const jira = await startFakeJira(JIRA_CREDENTIALS);
+  const jira = await SANDBOX_JIRA[flavour].start();
   const servicenow = await startFakeServiceNow(SERVICENOW_CREDENTIALS);
   const secret = () => randomBytes(18).toString('base64url');
   return {
+    flavour,
     c1,
     jira,
     servicenow,
@@ -36,11 +54,18 @@ export async function startSandboxPeers(): Promise<SandboxPeers> {
   };
 }
 
-/** The sample tasks' apps: a GitHub grant goes to Jira, a Salesforce revoke to ServiceNow. */
-export const SANDBOX_ROUTES = [
-  { name: 'github-to-jira', match: { appName: 'GitHub' }, jira: { project: 'OPS', labels: ['access'] } },
-  { name: 'salesforce-to-servicenow', match: { appName: 'Salesforce' }, servicenow: { table: 'sc_task' } },
-];
+/**
+ * The sample tasks' apps: a GitHub grant goes to Jira (as the flavour's Jira takes it), a Salesforce revoke to
+ * ServiceNow; a GitHub approval step to Jira's approval project (routes take provisioning steps unless they say
+ * `for: approval`).
+ */
+export function sandboxRouting(flavour: SandboxFlavour) {
+  return [
+    { name: 'github-to-jira', match: { appName: 'GitHub' }, jira: SANDBOX_JIRA[flavour].grantTarget },
+    { name: 'github-approvals', for: 'approval', match: { appName: 'GitHub' }, jira: { project: APPROVAL_PROJECT, labels: ['approval'], approve: ['Approved'], deny: ['Declined'] } },
+    { name: 'salesforce-to-servicenow', match: { appName: 'Salesforce' }, servicenow: { table: 'sc_task' } },
+  ];
+}
 
 /**
  * A full bridge config pointing at the peers. It listens on 127.0.0.1 only, whatever the environment says, and
@@ -51,9 +76,9 @@ export function sandboxConfig(peers: SandboxPeers, options: { port: number; redi
     server: { host: '127.0.0.1', port: options.port, publicUrl: `http://127.0.0.1:${options.port.toString()}` },
     redis: { url: options.redisUrl, prefix: options.prefix },
     conductorone: { tenant: peers.c1.tenant, jwksUrl: peers.c1.jwksUrl, callbackOrigins: [peers.c1.url] },
-    jira: { baseUrl: peers.jira.url, ...JIRA_CREDENTIALS, webhookSecret: peers.secrets.jira },
+    jira: SANDBOX_JIRA[peers.flavour].section(peers.jira, peers.secrets.jira),
     servicenow: { instanceUrl: peers.servicenow.url, ...SERVICENOW_CREDENTIALS, webhookSecret: peers.secrets.servicenow },
-    routes: SANDBOX_ROUTES,
+    routes: sandboxRouting(peers.flavour),
     reconcile: { intervalSeconds: 60 },
     admin: peers.admin,
   });

@@ -4,7 +4,7 @@ import { BridgeError } from '../errors.ts';
 import { formBodyParser, formField } from '../http/form-body.ts';
 import { crossSite } from '../http/same-origin.ts';
 import type { CorrelationRecord, CorrelationStore } from '../store/correlation-store.ts';
-import { createSandboxActions, JIRA_RESOLUTIONS, SAMPLES, SERVICENOW_CLOSINGS, type SampleName, type ServiceNowClosing } from './sandbox-actions.ts';
+import { createSandboxActions, jiraChoices, SAMPLES, SERVICENOW_CLOSINGS, type SampleName, type ServiceNowClosing } from './sandbox-actions.ts';
 import { renderSandboxLive, renderSandboxPage, type SandboxView } from './sandbox-page.ts';
 import type { SandboxPeers } from './sandbox-peers.ts';
 
@@ -51,8 +51,9 @@ export function sandboxRoutes(deps: SandboxRoutesDeps) {
     });
     app.post('/sandbox/jira/resolve', async (request, reply) => {
       const key = formField(request.body, 'key') ?? '';
-      if (!deps.peers.jira.issues.has(key)) throw new BridgeError('not_found', `no issue ${JSON.stringify(key)} in the sandbox Jira`);
-      await actions.resolveJira(key, oneOf(formField(request.body, 'resolution'), JIRA_RESOLUTIONS, 'resolution'));
+      const issue = deps.peers.jira.issues.get(key);
+      if (issue === undefined) throw new BridgeError('not_found', `no issue ${JSON.stringify(key)} in the sandbox Jira`);
+      await actions.resolveJira(key, oneOf(formField(request.body, 'resolution'), jiraChoices(issue.fields.project.key), 'resolution'));
       return back(reply);
     });
     app.post('/sandbox/servicenow/close', async (request, reply) => {

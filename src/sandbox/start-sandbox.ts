@@ -2,23 +2,28 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { BridgeConfig } from '../config/schema.ts';
 import { deleteUnder } from '../store/keys-under.ts';
-import { sandboxConfig, startSandboxPeers, type SandboxPeers } from './sandbox-peers.ts';
+import { SANDBOX_FLAVOURS, sandboxConfig, startSandboxPeers, type SandboxFlavour, type SandboxPeers } from './sandbox-peers.ts';
 
 export type Env = Record<string, string | undefined>;
 
 /**
  * Starts the sandbox's peers and makes the config that points the bridge at them, or says why it cannot (a bad
- * `BRIDGE_SANDBOX_PORT`). Port: `BRIDGE_SANDBOX_PORT`, default 8080; Redis: `REDIS_URL`, default the local one.
+ * `BRIDGE_SANDBOX_PORT` or `BRIDGE_SANDBOX_FLAVOUR`). Port: `BRIDGE_SANDBOX_PORT`, default 8080; which Jira:
+ * `BRIDGE_SANDBOX_FLAVOUR`, default `cloud`; Redis: `REDIS_URL`, default the local one.
  */
 export async function prepareSandbox(env: Env): Promise<{ config: BridgeConfig; sandbox: SandboxPeers } | { problem: string }> {
   const port = Number(env['BRIDGE_SANDBOX_PORT'] ?? '8080');
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     return { problem: `BRIDGE_SANDBOX_PORT must be a port number (0-65535), not ${JSON.stringify(env['BRIDGE_SANDBOX_PORT'])}` };
   }
+  const flavour = env['BRIDGE_SANDBOX_FLAVOUR'] ?? 'cloud';
+  if (!(SANDBOX_FLAVOURS as readonly string[]).includes(flavour)) {
+    return { problem: `BRIDGE_SANDBOX_FLAVOUR must be one of ${SANDBOX_FLAVOURS.join(', ')}, not ${JSON.stringify(flavour)}` };
+  }
   // The sandbox's peers are all on loopback: a proxy set for the machine must not get their calls. Node's proxy
   // support reads NO_PROXY when the first call is made, which is later than this.
   env['NO_PROXY'] = ['127.0.0.1', 'localhost', env['NO_PROXY'] ?? env['no_proxy']].filter((v) => v !== undefined && v !== '').join(',');
-  const sandbox = await startSandboxPeers();
+  const sandbox = await startSandboxPeers(flavour as SandboxFlavour);
   const redisUrl = env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   return { sandbox, config: sandboxConfig(sandbox, { port, redisUrl, prefix: `c1tb-sandbox-${randomBytes(4).toString('hex')}` }) };
 }

@@ -57,6 +57,15 @@ describe('c1-ticket-bridge preview', () => {
     expect(out).toContain('  no route matches and there is no defaultRoute: no ticket; ConductorOne gets an errored callback:');
   });
 
+  it('previews an approval step: "no approval route" and exit 1 when no for: approval route takes it', async () => {
+    const { io, out, err } = captureIo();
+    expect(await runCli(['preview', '--config', CONFIG, '--fixture', 'policy-approval'], ENV, io)).toBe(1);
+    expect(err).toEqual([]);
+    expect(out).toContain('  skip  code: for: takes provision steps, this is an approval step');
+    expect(out.at(-1)).toBe('  no approval route: no route with for: approval takes this step; ConductorOne is answered 422 no_approval_route and nothing is written (never a deny)');
+    expect(out.join('\n')).not.toContain('not a provisioning step');
+  });
+
   it('--all prints one row per sample payload', async () => {
     const { io, out } = captureIo();
     expect(await runCli(['preview', '--config', CONFIG, '--all'], ENV, io)).toBe(0);

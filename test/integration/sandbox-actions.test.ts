@@ -44,4 +44,21 @@ describe('the sandbox playing ConductorOne', () => {
     expect(await actions.resend('unknown')).toBeUndefined();
     expect(received).toHaveLength(3);
   });
+
+  it('plays a policy approval step whose callback URL takes only approval answers, checked against the OpenAPI', async () => {
+    received.length = 0;
+    const actions = createSandboxActions(peers, 'http://127.0.0.1:8080', () => bridge.url);
+    const delivery = await actions.send('approval');
+    const sent = JSON.parse(received[0]?.body ?? '{}') as { event?: string; callbackUrl?: string; payload: { taskView: { task: { id: string } } } };
+    expect(sent.event).toBe('c1.webhooks.v1.PayloadPolicyApprovalStep');
+    expect(sent.payload.taskView.task.id).toBe(delivery.taskId);
+    expect(sent.callbackUrl).toBe(peers.c1.callbackUrl(delivery.callbackToken));
+    expect(actions.activity[0]?.text).toBe(`ConductorOne sent approval task ${delivery.taskId}: the bridge answered 202`);
+
+    // A provisioning answer is not an approval answer: C1 refuses it and the URL stays usable for the real one.
+    const post = (body: unknown) => fetch(sent.callbackUrl ?? '', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ version: 'v1', complete: {} })).status).toBe(400);
+    expect(peers.c1.refusedCallbacks.at(-1)?.problems).toEqual(['$.complete: unknown field', '$: exactly one of approve, deny, reassign, replacePolicy must be set, found 0']);
+    expect((await post({ version: 'v1', approve: { comment: 'ok by the CAB' } })).status).toBe(200);
+  });
 });

@@ -34,6 +34,11 @@ describe('npm start without a config: sandbox mode', () => {
       expect(sent.status).toBe(303);
       await expect.poll(async () => (await (await fetch(new URL('/sandbox/live', sandbox.url))).text()).includes('data-ticket="OPS-1"'), { timeout: 10_000 }).toBe(true);
       expect(await (await fetch(new URL('/sandbox/live', sandbox.url))).text()).toContain('<span class="ok">202</span>');
+      // An approval's decisions are offered on approval tickets only: a provisioning issue is resolved, not approved.
+      const approved = await fetch(new URL('/sandbox/jira/resolve', sandbox.url), { method: 'POST', body: 'key=OPS-1&resolution=Approved', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+      expect(approved.status).toBe(400);
+      expect(await approved.json()).toEqual({ error: 'invalid_form', message: "resolution must be one of Done, Won't Do" });
+      expect(await (await fetch(new URL('/sandbox/live', sandbox.url))).text()).toContain('No callback yet');
     } finally {
       expect(await sandbox.stop()).toBe(0);
     }
@@ -47,8 +52,8 @@ describe('npm start without a config: sandbox mode', () => {
         return { path, form, status: answer.status, body: (await answer.json()) as unknown };
       };
       const refusals = [
-        [await post('/sandbox/send', 'sample=approval'), 400, { error: 'invalid_form', message: 'sample must be one of grant, revoke' }],
-        [await post('/sandbox/send', ''), 400, { error: 'invalid_form', message: 'sample must be one of grant, revoke' }],
+        [await post('/sandbox/send', 'sample=replace'), 400, { error: 'invalid_form', message: 'sample must be one of grant, revoke, approval' }],
+        [await post('/sandbox/send', ''), 400, { error: 'invalid_form', message: 'sample must be one of grant, revoke, approval' }],
         [await post('/sandbox/send', 'sample=grant', { origin: 'https://evil.example' }), 403, { error: 'csrf_rejected', message: 'the sandbox takes its forms from its own page only' }],
         [await post('/sandbox/resend', 'delivery=nope'), 404, { error: 'not_found', message: 'no delivery "nope" was sent in this sandbox' }],
         [await post('/sandbox/jira/resolve', 'key=OPS-9&resolution=Done'), 404, { error: 'not_found', message: 'no issue "OPS-9" in the sandbox Jira' }],
@@ -109,5 +114,13 @@ describe('npm start without a config: sandbox mode', () => {
     const run = spawnMain({ BRIDGE_SANDBOX_PORT: 'eighty' });
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain('BRIDGE_SANDBOX_PORT must be a port number (0-65535), not "eighty"');
+  });
+
+  it('an unknown BRIDGE_SANDBOX_FLAVOUR is refused with the flavours there are, and starts nothing', async () => {
+    const run = spawnMain({ BRIDGE_SANDBOX_FLAVOUR: 'zendesk' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('BRIDGE_SANDBOX_FLAVOUR must be one of cloud');
+    expect(run.output()).toContain('not "zendesk"');
+    expect(run.output()).not.toContain('SANDBOX MODE');
   });
 });

@@ -2,6 +2,7 @@ import type { DeskModule } from '../desk-module.ts';
 import { jiraInstance, jiraTarget } from './jira-config.ts';
 import { createJiraDeskTickets } from './choose-jira-adapter.ts';
 import { jiraOnlineChecks } from './jira-deployment.ts';
+import { approvalPreviewTarget, jiraPreview, previewDeployment } from './jira-preview.ts';
 import { loadJiraClient } from './jira-tickets.ts';
 import { jiraWebhook } from './jira-webhook.ts';
 
@@ -21,6 +22,7 @@ export const jiraDesk = {
   webhookSecrets: (config) => config.webhookSecret ?? [],
   createTickets: createJiraDeskTickets,
   webhook: jiraWebhook,
+  preview: (target, request, { timeZone, config, step }) => jiraPreview(step === 'approval' ? approvalPreviewTarget(target) : target, request, { timeZone }, previewDeployment(config)),
   prepare: loadJiraClient,
   onlineChecks: jiraOnlineChecks,
 } satisfies DeskModule<'jira', typeof jiraInstance, typeof jiraTarget>;

@@ -1,6 +1,7 @@
 import type { DeskModule } from '../desk-module.ts';
 import { serviceNowOnlineChecks } from './check-servicenow-online.ts';
 import { DEFAULT_SERVICENOW_STATES, servicenowInstance, servicenowTarget } from './servicenow-config.ts';
+import { approvalRecordTarget, serviceNowPreview } from './servicenow-preview.ts';
 import { createServiceNowTickets } from './servicenow-tickets.ts';
 import { serviceNowWebhook } from './servicenow-webhook.ts';
 
@@ -28,5 +29,6 @@ export const servicenowDesk = {
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     }),
   webhook: serviceNowWebhook,
+  preview: (target, request, { timeZone, step }) => serviceNowPreview(step === 'approval' ? approvalRecordTarget(target) : target, request, { timeZone }),
   onlineChecks: serviceNowOnlineChecks,
 } satisfies DeskModule<'servicenow', typeof servicenowInstance, typeof servicenowTarget>;

@@ -78,9 +78,8 @@ describe('previewTask', () => {
     expect(renderPreview(result)).toContain('  take  defaultRoute (no route matched)');
   });
 
-  it('refuses what the bridge would refuse: a test webhook, an approval step, a payload without its parts', () => {
+  it('refuses what the bridge would refuse: a test webhook, a payload without its parts', () => {
     expect(previewTask(config(), loadFixture('test'))).toMatchObject({ kind: 'refused' });
-    expect(previewTask(config(), loadFixture('policy-approval'))).toMatchObject({ kind: 'refused', problems: [expect.stringContaining('is not a provisioning step') as unknown] });
     const broken = loadFixture('provision-grant') as { callbackUrl?: string };
     delete broken.callbackUrl;
     expect(previewTask(config(), broken)).toEqual({ kind: 'refused', problems: ['callbackUrl is missing'] });
