@@ -31,3 +31,6 @@ export type DeepReadonly<T> = T extends ReadonlyArray<infer U>
   : T extends object
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
     : T;
+
+/** `reassign: assignee` on a `for: approval` route's target: a new assignee who is a C1 user takes the step. */
+export const reassignKey = z.literal('assignee', { error: 'must be assignee (the ticket\'s assignee)' }).optional();

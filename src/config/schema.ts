@@ -362,8 +362,15 @@ const rawConfig = z
   .superRefine((config, ctx) => {
     const view = { routes: config.routes, defaultRoute: config.defaultRoute, desks: deskKinds(config) };
     for (const problem of routingProblems(view)) ctx.addIssue({ code: 'custom', ...problem });
-    for (const problem of approvalRouteProblems(config.routes, config.conductorone.api !== undefined)) ctx.addIssue({ code: 'custom', ...problem });
+    for (const problem of approvalRouteProblems(config.routes, config.conductorone.api !== undefined, approvalTargetOf, (kind) => deskModule(kind)?.approvalProblems)) ctx.addIssue({ code: 'custom', ...problem });
   });
+
+/** A route's kind and its `<kind>:` target, for the approval rules. */
+function approvalTargetOf(route: Readonly<Record<string, unknown>>): { kind: string; target: Readonly<Record<string, unknown>> } | undefined {
+  const kind = targetKind(route);
+  const target = kind === undefined ? undefined : route[kind];
+  return kind === undefined || target === null || typeof target !== 'object' ? undefined : { kind, target: target as Readonly<Record<string, unknown>> };
+}
 
 /** The desk a route sends tickets to: its `desk:`, else its target kind's own section. */
 export const routeDesk = (r: Readonly<Record<string, unknown>> & { readonly desk?: string | undefined }): string => r.desk ?? targetKind(r) ?? '';

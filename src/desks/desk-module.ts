@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { ApprovalTargetRule } from '../config/approval-routes.ts';
 import type { DeepReadonly } from '../config/schema-parts.ts';
 import type { TicketRequest } from '../domain/provisioning-request.ts';
 import type { TicketEventDeps } from '../ingest/report-ticket-event.ts';
@@ -85,5 +86,7 @@ export interface DeskModule<Kind extends string = string, I extends z.ZodType = 
    */
   preview?(target: DeepReadonly<z.output<T>>, request: TicketRequest, options: { timeZone: string; config: DeepReadonly<z.output<I>> | undefined; step: 'provision' | 'approval' }): DeskTicketPreview;
   /** Extra checks of check-config --online, for this desk and the routes that send tickets to it. */
+  /** What a `for: approval` route's target of this kind needs beyond the shared rules (config/approval-routes.ts). */
+  approvalProblems?: ApprovalTargetRule;
   onlineChecks?(desk: DeskId, config: DeepReadonly<z.output<I>>, targets: ReadonlyArray<[string, DeepReadonly<z.output<T>>]>, fetchImpl: typeof globalThis.fetch): OnlineCheck[];
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { nonEmpty } from '../../config/schema-parts.ts';
-import { reassignKey } from '../../config/approval-routes.ts';
+import { nonEmpty, reassignKey } from '../../config/schema-parts.ts';
 
 /**
  * A `for: approval` route's Jira keys: the statuses that approve and deny (both required there, checked with the

@@ -1,4 +1,5 @@
 import type { DeskModule } from '../desk-module.ts';
+import { jiraApprovalRule } from './approval-route-rule.ts';
 import { jiraInstance, jiraTarget } from './jira-config.ts';
 import { createJiraDeskTickets } from './choose-jira-adapter.ts';
 import { jiraOnlineChecks } from './jira-deployment.ts';
@@ -25,4 +26,5 @@ export const jiraDesk = {
   preview: (target, request, { timeZone, config, step }) => jiraPreview(step === 'approval' ? approvalPreviewTarget(target) : target, request, { timeZone }, previewDeployment(config)),
   prepare: loadJiraClient,
   onlineChecks: jiraOnlineChecks,
+  approvalProblems: jiraApprovalRule,
 } satisfies DeskModule<'jira', typeof jiraInstance, typeof jiraTarget>;

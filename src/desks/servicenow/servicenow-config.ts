@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { httpUrl, integer, nonEmpty, secretList, type DeepReadonly } from '../../config/schema-parts.ts';
-import { reassignKey } from '../../config/approval-routes.ts';
+import { httpUrl, integer, nonEmpty, secretList, type DeepReadonly, reassignKey } from '../../config/schema-parts.ts';
 
 const servicenowOauth = z.strictObject({
   clientId: nonEmpty,

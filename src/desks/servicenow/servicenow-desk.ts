@@ -1,3 +1,4 @@
+import { serviceNowApprovalRule } from './approval-route-rule.ts';
 import type { DeskModule } from '../desk-module.ts';
 import { serviceNowOnlineChecks } from './check-servicenow-online.ts';
 import { DEFAULT_SERVICENOW_STATES, servicenowInstance, servicenowTarget } from './servicenow-config.ts';
@@ -31,4 +32,5 @@ export const servicenowDesk = {
   webhook: serviceNowWebhook,
   preview: (target, request, { timeZone, step }) => serviceNowPreview(step === 'approval' ? approvalRecordTarget(target) : target, request, { timeZone }),
   onlineChecks: serviceNowOnlineChecks,
+  approvalProblems: serviceNowApprovalRule,
 } satisfies DeskModule<'servicenow', typeof servicenowInstance, typeof servicenowTarget>;

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.ts';
 import { C1_SECRET_PREFIX } from '../../../src/c1/api-client.ts';
 import { approvalRouteProblems } from '../../../src/config/approval-routes.ts';
+import { jiraApprovalRule } from '../../../src/desks/jira/approval-route-rule.ts';
+
+const jiraRoutes = (routes: ReadonlyArray<{ name: string; for: 'provision' | 'approval'; jira: Record<string, unknown> }>, hasC1Api: boolean) =>
+  approvalRouteProblems(routes, hasC1Api, (route) => ({ kind: 'jira', target: route.jira }), () => jiraApprovalRule);
 import { JIRA, MINIMAL, problems, SERVICENOW } from './helpers.ts';
 
 // A key in the shape of C1's client secrets (an Ed25519 private JWK); it signs nothing here.
@@ -68,15 +72,15 @@ describe('approval routes', () => {
 
   it('a JSM approval route (serviceDesk) needs no status lists, and refuses them: its approvals decide', () => {
     const jsm = { name: 'portal', for: 'approval' as const, jira: { serviceDesk: 'ITHELP', requestType: 'Access approval' } };
-    expect(approvalRouteProblems([jsm], false)).toEqual([]);
-    expect(approvalRouteProblems([{ ...jsm, jira: { ...jsm.jira, approve: ['Approved'] } }], false)).toEqual([
+    expect(jiraRoutes([jsm], false)).toEqual([]);
+    expect(jiraRoutes([{ ...jsm, jira: { ...jsm.jira, approve: ['Approved'] } }], false)).toEqual([
       { path: ['routes', 0, 'jira', 'approve'], message: 'route "portal" is a JSM approval route: its request\'s approvals decide, not status lists; leave approve out' },
     ]);
   });
 
   it('a JSM approval route refuses reassign, even with conductorone.api: its approvals have no assignee to follow', () => {
     const jsm = { name: 'portal', for: 'approval' as const, jira: { serviceDesk: 'ITHELP', requestType: 'Access approval', reassign: 'assignee' } };
-    expect(approvalRouteProblems([jsm], true)).toEqual([
+    expect(jiraRoutes([jsm], true)).toEqual([
       { path: ['routes', 0, 'jira', 'reassign'], message: expect.stringMatching(/^route "portal" is a JSM approval route: reassign follows a plain issue's assignee/) },
     ]);
   });
