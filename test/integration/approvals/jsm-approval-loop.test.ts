@@ -130,4 +130,17 @@ describe('JSM approval requests through the bridge', () => {
     expect(callbacksTo(c1, token)).toHaveLength(1);
     expect((await bridge.deps.correlationStore.get(taskId, APPROVAL_STEP))?.fields['outcome']).toBe('approve');
   });
+
+  it('expired callback: C1 answers 400, the request says nothing was sent, and nothing else happens', async () => {
+    const { taskId, token, key, manager, security } = await openApproval();
+    c1.planCallbacks([{ status: 400 }]);
+    jsm.decide(key, manager, MIA.accountId, 'approved');
+    jsm.decide(key, security, SAM.accountId, 'approved');
+    await postEvent(jira.transition(key, 'In Progress', 'indeterminate'));
+    const record = await recordIn(bridge, taskId, 'callback_failed');
+    expect(record.fields['callbackResult']).toContain('400');
+    await waitFor('the not-sent note', () => commentsOn(key).some((text) => text.startsWith('Nothing was sent to ConductorOne')));
+    expect(callbacksTo(c1, token)).toHaveLength(1);
+    expect(commentsOn(key).some((text) => text.includes('sent the answer to ConductorOne'))).toBe(false);
+  });
 });
