@@ -7,6 +7,7 @@
  * are kept per process: a person for an hour, an absence for five minutes.
  */
 import type { Client } from 'jira.js/core';
+import { cachedByEmail, NO_EMAIL_REASON } from '../user-lookup-cache.ts';
 import { classifyJiraError } from './classify-error.ts';
 
 export type CloudUserLookup = { accountId: string } | { accountId?: undefined; reason: string };
@@ -18,8 +19,6 @@ export interface CloudUserHit {
   active?: boolean | undefined;
 }
 
-const FOUND_TTL_MS = 60 * 60 * 1000;
-const ABSENT_TTL_MS = 5 * 60 * 1000;
 /** Enough to see a second person with the same email or a namesake whose email is hidden. */
 const MAX_RESULTS = 10;
 
@@ -38,16 +37,8 @@ export function pickCloudUser(email: string, hits: readonly CloudUserHit[]): Clo
 }
 
 export function createCloudUserFinder(search: (email: string) => Promise<readonly CloudUserHit[]>, now: () => number = Date.now) {
-  const cache = new Map<string, { answer: CloudUserLookup; until: number }>();
-  return async function findCloudUser(email: string | undefined): Promise<CloudUserLookup> {
-    if (email === undefined || email.trim() === '') return { reason: 'ConductorOne sent no email for the user' };
-    const key = email.trim().toLowerCase();
-    const hit = cache.get(key);
-    if (hit !== undefined && hit.until > now()) return hit.answer;
-    const answer = pickCloudUser(email, await search(email.trim()));
-    cache.set(key, { answer, until: now() + (answer.accountId === undefined ? ABSENT_TTL_MS : FOUND_TTL_MS) });
-    return answer;
-  };
+  const lookup = async (email: string): Promise<CloudUserLookup> => pickCloudUser(email, await search(email.trim()));
+  return cachedByEmail(lookup, (answer) => answer.accountId !== undefined, { reason: NO_EMAIL_REASON }, now);
 }
 
 /** The search through jira.js's flat Cloud function (loaded on first use, as the Cloud adapter loads its client). */

@@ -1,3 +1,4 @@
+import { browseUrlOf } from './browse-url.ts';
 import type { createCloudClient } from 'jira.js';
 import type { SchemaMismatchBehavior } from 'jira.js/core';
 import { jiraCoreClient } from './cloud-client.ts';
@@ -63,7 +64,7 @@ export function createJiraTickets(options: JiraTicketsOptions): TicketSystem {
   let cloud: Promise<ReturnType<typeof createCloudClient>> | undefined;
   const jiraClient = () => (cloud ??= loadCloud().then((module) => module.createCloudClient(client)));
   const findSubject = cloudSubjectFinder(createCloudUserFinder(cloudUserSearch(client)));
-  const browseUrl = (key: string) => `${config.baseUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}`;
+  const browseUrl = browseUrlOf(config.baseUrl);
   const ref = (issue: { id: string; key: string }, project: string): TicketRef => ({
     system: 'jira',
     key: issue.key,

@@ -1,3 +1,4 @@
+import { browseUrlOf } from '../browse-url.ts';
 import type { JiraConfig } from '../jira-config.ts';
 /**
  * Jira Data Center / Server behind the TicketSystem interface, over REST v2 (`{baseUrl}/rest/api/2`, desks.md §1.2,
@@ -109,7 +110,7 @@ export function createJiraDataCenterTickets(options: JiraDataCenterTicketsOption
   const client: DcClient = createDcClient({ baseUrl: config.baseUrl, auth: dcAuth(config), ...(options.fetch === undefined ? {} : { fetch: options.fetch }) });
   const findUser = options.findUser ?? createDcUserFinder(client);
   const reporterIsSubject = options.reporterIsSubject ?? ((route: ChosenRoute) => route.target.jira?.reporter === 'subject');
-  const browseUrl = (key: string) => `${client.baseUrl}/browse/${encodeURIComponent(key)}`;
+  const browseUrl = browseUrlOf(client.baseUrl);
   const ref = (issue: { id: string; key: string }, project: string): TicketRef => ({ system: 'jira', key: issue.key, id: issue.id, url: browseUrl(issue.key), container: project });
 
   const statusOf = (issue: Issue, ticket: TicketRef): TicketStatus => {

@@ -8,12 +8,10 @@
  * such users count as not found rather than a guess. Cached per process: a person for an hour, an absence for five
  * minutes (as the ServiceNow lookup does).
  */
+import { cachedByEmail, NO_EMAIL_REASON } from '../../user-lookup-cache.ts';
 import type { DcClient } from './dc-client.ts';
 
 export type DcUserLookup = { username: string } | { username?: undefined; reason: string };
-
-const FOUND_TTL_MS = 60 * 60 * 1000;
-const ABSENT_TTL_MS = 5 * 60 * 1000;
 
 interface DcUser {
   name?: unknown;
@@ -22,12 +20,8 @@ interface DcUser {
 }
 
 export function createDcUserFinder(client: DcClient, now: () => number = Date.now) {
-  const cache = new Map<string, { answer: DcUserLookup; until: number }>();
-  return async function findUser(email: string | undefined): Promise<DcUserLookup> {
-    if (email === undefined || email.trim() === '') return { reason: 'ConductorOne sent no email for the user' };
+  const lookup = async (email: string): Promise<DcUserLookup> => {
     const wanted = email.trim().toLowerCase();
-    const hit = cache.get(wanted);
-    if (hit !== undefined && hit.until > now()) return hit.answer;
     const query = new URLSearchParams({ username: email.trim(), maxResults: '10' });
     const users = (await client.call('find user by email', 'GET', `/user/search?${query.toString()}`)) as unknown;
     const matches = (Array.isArray(users) ? (users as DcUser[]) : []).filter(
@@ -38,9 +32,9 @@ export function createDcUserFinder(client: DcClient, now: () => number = Date.no
       matches.length === 1 && first !== undefined
         ? { username: first.name as string }
         : { reason: matches.length === 0 ? `no active Jira user has the email ${email.trim()}` : `several active Jira users have the email ${email.trim()}` };
-    cache.set(wanted, { answer, until: now() + (answer.username === undefined ? ABSENT_TTL_MS : FOUND_TTL_MS) });
     return answer;
   };
+  return cachedByEmail(lookup, (answer) => answer.username !== undefined, { reason: NO_EMAIL_REASON }, now);
 }
 
 export type DcUserFinder = ReturnType<typeof createDcUserFinder>;

@@ -6,6 +6,7 @@
  * jira.js's service-desk client, Data Center over REST (jsm-datacenter.ts); the two differ only in the pieces built
  * here.
  */
+import { browseUrlOf } from '../browse-url.ts';
 import type { Client } from 'jira.js/core';
 import type { Logger } from 'pino';
 import type { ChosenRoute } from '../../../domain/routing.ts';
@@ -144,7 +145,6 @@ function wikiDescription(body: CreateRequestBody): CreateRequestBody {
   return typeof description === 'string' ? { ...body, requestFieldValues: { ...body.requestFieldValues, description: fitWiki(description) } } : body;
 }
 
-const browseUrlOf = (baseUrl: string) => (key: string) => `${baseUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}`;
 
 export interface JsmDeskOptions {
   baseUrl: string;
