@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The tests that exercise the mutated modules (src/verify, src/jobs, src/store, src/domain), for
+ * The tests that exercise the mutated modules (src/verify, src/jobs, src/store, src/domain, src/desks), for
  * `npm run test:mutation`: running only these keeps a mutation run practical on a small machine.
  */
 export default defineConfig({
@@ -33,6 +33,17 @@ export default defineConfig({
       'test/integration/jira/round-trip.test.ts',
       'test/integration/servicenow/round-trip.test.ts',
       'test/integration/admin.test.ts',
+      // The desks: Jira Data Center, JSM, requested-for, approval routes and their loops.
+      'test/unit/desks/**/*.test.ts',
+      'test/unit/config/approval-routes.test.ts',
+      'test/unit/config/mistakes.test.ts',
+      'test/integration/jira-dc/**/*.test.ts',
+      'test/integration/jira/requested-for.test.ts',
+      'test/integration/jsm/jsm-requests.test.ts',
+      'test/integration/approvals/jira-approval-loop.test.ts',
+      'test/integration/approvals/dc-approval-loop.test.ts',
+      'test/integration/approvals/dc-approvals.test.ts',
+      'test/integration/check-online.test.ts',
     ],
     // A mutant that makes a test wait for something that never comes should cost seconds, not the default 20 s.
     testTimeout: 12_000,
