@@ -1,3 +1,4 @@
+import { basicCredentials } from '../verify/basic-credentials.ts';
 import type { PreviewConfig } from '../preview/preview-task.ts';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -22,14 +23,11 @@ export interface AdminDeps {
 
 /** True when `authorization` is HTTP Basic with exactly these credentials (compared in constant time). */
 export function basicAuthMatches(authorization: string | undefined, username: string, password: string): boolean {
-  const match = /^basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
-  if (match?.[1] === undefined) return false;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon === -1) return false;
+  const given = basicCredentials(authorization ?? '');
+  if ('reason' in given) return false;
   // Both halves are always compared, so the time taken does not say which one was wrong.
-  const userOk = constantTimeEqual(decoded.slice(0, colon), username);
-  const passwordOk = constantTimeEqual(decoded.slice(colon + 1), password);
+  const userOk = constantTimeEqual(given.username, username);
+  const passwordOk = constantTimeEqual(given.password, password);
   return userOk && passwordOk;
 }
 

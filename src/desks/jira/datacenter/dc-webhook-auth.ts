@@ -8,6 +8,7 @@
  * `X-Atlassian-Webhook-Identifier`: whether Data Center sends it is not documented.
  */
 import { constantTimeEqual } from '../../../verify/constant-time.ts';
+import { basicCredentials } from '../../../verify/basic-credentials.ts';
 import { checkSharedSecret } from '../../../verify/shared-secret.ts';
 
 export type DcWebhookCheck = { ok: true; via: 'signature' | 'basic' } | { ok: false; reason: string };
@@ -21,14 +22,10 @@ export interface DcWebhookRequest {
   authorization: string | undefined;
 }
 
-/** The password of an `Authorization: Basic` header, or why there is none. */
+/** The password of an `Authorization: Basic` header (the user name is free), or why there is none. */
 export function basicPassword(header: string): { password: string } | { reason: string } {
-  const match = /^basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header.trim());
-  if (match?.[1] === undefined) return { reason: 'Authorization is not Basic <base64>' };
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon === -1) return { reason: 'basic credentials are not user:password' };
-  return { password: decoded.slice(colon + 1) };
+  const credentials = basicCredentials(header);
+  return 'reason' in credentials ? credentials : { password: credentials.password };
 }
 
 export function verifyDcWebhook(request: DcWebhookRequest): DcWebhookCheck {
